@@ -1,0 +1,310 @@
+"""The transformations, with JAX's names, argument order and semantics.
+
+Forward mode: :func:`jvp`, :func:`jacfwd`, :func:`derivative`.
+Reverse mode: :func:`grad`, :func:`value_and_grad`, :func:`vjp`, :func:`jacrev`.
+Both: :func:`hessian` and :func:`hvp` (forward over reverse).
+
+Each call takes a fresh level, so transformations nest freely: an outer
+call's values are constants to an inner one (no perturbation confusion).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .core import lift, new_level, primal, shape
+from .dual import Dual, make_dual
+from .tape import Tape, Var, zeros_like_value
+from .tree import flatten
+
+ArgNums = int | Sequence[int]
+
+
+def _lift_arg(x: Any, what: str) -> Any:
+    try:
+        return lift(x)
+    except TypeError as exc:
+        raise TypeError(f"{what} is not numeric: {exc}") from None
+
+
+def _argnum_tuple(argnums: ArgNums, nargs: int) -> tuple[int, ...]:
+    nums = (argnums,) if isinstance(argnums, (int, np.integer)) else tuple(argnums)
+    for n in nums:
+        if not -nargs <= n < nargs:
+            raise ValueError(f"argnums {n} is out of range for a call with {nargs} arguments")
+    return tuple(int(n) % nargs for n in nums)
+
+
+def _zeros(s: tuple, batch: int | None) -> Any:
+    if batch is not None:
+        return np.zeros((batch,) + s)
+    return 0.0 if s == () else np.zeros(s)
+
+
+def _split_output(out: Any, level: int, batch: int | None = None) -> tuple[Any, Any]:
+    """(value, tangent) pytrees of an output; leaves not carrying ``level`` get a zero tangent."""
+    leaves, rebuild = flatten(out)
+    values, tangents = [], []
+    for leaf in leaves:
+        if isinstance(leaf, Dual) and leaf._level == level:
+            values.append(leaf.value)
+            tangents.append(leaf.tangent)
+        else:
+            values.append(leaf)
+            tangents.append(_zeros(shape(leaf), batch))
+    return rebuild(values), rebuild(tangents)
+
+
+# ---------------------------------------------------------------------------
+# Forward mode
+# ---------------------------------------------------------------------------
+
+def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
+    """One forward pass: ``(f(*primals), J·tangents)``.
+
+    ``primals`` and ``tangents`` are tuples with one entry per argument of
+    ``f`` (each a float, an array, or a tuple/list/dict of them); a tangent has
+    the primal's shape, or a leading axis of directions for a batched pass.
+    """
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("jvp(f, primals, tangents): primals and tangents must be tuples, "
+                        "e.g. jvp(f, (x,), (v,))")
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp got {len(primals)} primals but {len(tangents)} tangents")
+    level = new_level()
+    args = []
+    batch = None
+    for i, (p, t) in enumerate(zip(primals, tangents)):
+        p_leaves, rebuild = flatten(p)
+        t_leaves, _ = flatten(t)
+        if len(p_leaves) != len(t_leaves):
+            raise ValueError(f"tangent {i} does not have the structure of primal {i}")
+        duals = []
+        for pv, tv in zip(p_leaves, t_leaves):
+            pv = _lift_arg(pv, f"primal {i}")
+            tv = _lift_arg(tv, f"tangent {i}")
+            ps, ts = shape(pv), shape(tv)
+            if ts == ps:
+                pass
+            elif ts[1:] == ps:
+                batch = ts[0]
+            else:
+                raise ValueError(f"tangent {i} has shape {ts}, primal {i} has shape {ps}")
+            duals.append(make_dual(pv, tv, level))
+        args.append(rebuild(duals))
+    return _split_output(f(*args), level, batch)
+
+
+def jacfwd(f: Callable, argnums: ArgNums = 0, chunk: int | None = None) -> Callable:
+    """Jacobian by forward mode: all directions batched in one pass (or ``chunk`` at a time).
+
+    The Jacobian of an output of shape ``S`` with respect to an input of
+    shape ``X`` has shape ``S + X``. With a tuple ``argnums`` the result is a
+    tuple, one Jacobian per argument, still from one batched pass.
+    """
+    if chunk is not None and int(chunk) < 1:
+        raise ValueError("chunk must be a positive number of directions")
+
+    @functools.wraps(f)
+    def jacobian(*args: Any) -> Any:
+        nums = _argnum_tuple(argnums, len(args))
+        xs = {i: _lift_arg(args[i], f"argument {i}") for i in nums}
+        sizes = [int(np.size(primal(xs[i]))) for i in nums]
+        offsets = np.cumsum([0] + sizes)
+        total = int(offsets[-1])
+        step = total if chunk is None else int(chunk)
+        pieces = []
+        out_values = None
+        for start in range(0, max(total, 1), max(step, 1)):
+            stop = min(start + step, total)
+            level = new_level()
+            call = list(args)
+            for j, i in enumerate(nums):
+                lo, hi = max(start, offsets[j]), min(stop, offsets[j + 1])
+                x = xs[i]
+                if lo >= hi:
+                    call[i] = x
+                    continue
+                seed = np.zeros((stop - start, sizes[j]))
+                rows = np.arange(lo, hi)
+                seed[rows - start, rows - offsets[j]] = 1.0
+                call[i] = make_dual(x, seed.reshape((stop - start,) + shape(x)), level)
+            out_values, tangents = _split_output(f(*call), level, stop - start)
+            pieces.append(tangents)
+        out_leaves, rebuild = flatten(out_values)
+        tangent_leaves = [flatten(p)[0] for p in pieces]
+        results = []
+        for j, i in enumerate(nums):
+            per_leaf = []
+            for leaf_index, leaf in enumerate(out_leaves):
+                t = np.concatenate([np.asarray(primal(tl[leaf_index])) for tl in tangent_leaves])
+                t = t[offsets[j]:offsets[j + 1]]
+                jac = np.moveaxis(t, 0, -1).reshape(shape(leaf) + shape(xs[i]))
+                per_leaf.append(float(jac) if jac.ndim == 0 else jac)
+            results.append(rebuild(per_leaf))
+        return results[0] if isinstance(argnums, (int, np.integer)) else tuple(results)
+
+    return jacobian
+
+
+def derivative(f: Callable, order: int = 1) -> Callable:
+    """The ``order``-th derivative of a scalar function of a scalar, by nested forward mode.
+
+    Extra positional arguments are passed through as constants:
+    ``derivative(f, 2)(x, a)`` differentiates ``f(x, a)`` twice in ``x``.
+    """
+    if int(order) != order or order < 0:
+        raise ValueError(f"order must be a non-negative integer, got {order!r}")
+    if order == 0:
+        return f
+    inner = derivative(f, order - 1)
+
+    @functools.wraps(f)
+    def df(x: Any, *rest: Any) -> Any:
+        if shape(x) != ():
+            raise TypeError(f"derivative() is for scalar inputs; got shape {shape(x)} "
+                            "(use jacfwd or grad)")
+        return jvp(lambda y: inner(y, *rest), (x,), (1.0,))[1]
+    return df
+
+
+# ---------------------------------------------------------------------------
+# Reverse mode
+# ---------------------------------------------------------------------------
+
+def _record(tape: Tape, args: tuple, nums: tuple[int, ...]) -> tuple[list, dict]:
+    """Replace the differentiated arguments by tape leaves; returns (call args, leaf trees)."""
+    call = list(args)
+    leaves = {}
+    for i in nums:
+        items, rebuild = flatten(args[i])
+        vars_ = [tape.leaf(_lift_arg(v, f"argument {i}")) for v in items]
+        leaves[i] = (vars_, rebuild)
+        call[i] = rebuild(vars_)
+    return call, leaves
+
+
+def _gradients(adj: list, leaves: dict, nums: tuple[int, ...]) -> list:
+    grads = []
+    for i in nums:
+        vars_, rebuild = leaves[i]
+        grads.append(rebuild([adj[v.index] if adj[v.index] is not None else zeros_like_value(v.value)
+                              for v in vars_]))
+    return grads
+
+
+def _value_of(out: Any, tape: Tape) -> Any:
+    return out.value if isinstance(out, Var) and out.tape is tape else out
+
+
+def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> Callable:
+    """``(f(*args), ∇f(*args))`` by one forward recording and one backward sweep."""
+
+    @functools.wraps(f)
+    def vg(*args: Any, **kwargs: Any) -> Any:
+        nums = _argnum_tuple(argnums, len(args))
+        tape = Tape()
+        call, leaves = _record(tape, args, nums)
+        out = f(*call, **kwargs)
+        aux = None
+        if has_aux:
+            out, aux = out
+        if shape(out) != ():
+            raise TypeError(f"grad requires a scalar output, got shape {shape(out)}; "
+                            "use jacrev or vjp for non-scalar outputs")
+        adj = tape.backward(out, 1.0)
+        grads = _gradients(adj, leaves, nums)
+        g = grads[0] if isinstance(argnums, (int, np.integer)) else tuple(grads)
+        value = _value_of(out, tape)
+        return ((value, aux), g) if has_aux else (value, g)
+
+    return vg
+
+
+def grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> Callable:
+    """The gradient of a scalar function by reverse mode (backpropagation)."""
+    vg = value_and_grad(f, argnums, has_aux)
+
+    @functools.wraps(f)
+    def g(*args: Any, **kwargs: Any) -> Any:
+        (_, aux), gr = vg(*args, **kwargs) if has_aux else ((None, None), vg(*args, **kwargs)[1])
+        return (gr, aux) if has_aux else gr
+    return g
+
+
+def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
+    """``(f(*primals), vjp_fn)``: ``vjp_fn(cotangent)`` returns a tuple, one cotangent per primal.
+
+    The forward pass is recorded once; every call of ``vjp_fn`` is one
+    backward sweep over the same tape.
+    """
+    tape = Tape()
+    nums = tuple(range(len(primals)))
+    call, leaves = _record(tape, primals, nums)
+    out = f(*call)
+    out_leaves, rebuild = flatten(out)
+    value = rebuild([_value_of(o, tape) for o in out_leaves])
+
+    def vjp_fn(cotangent: Any) -> tuple:
+        ct_leaves, _ = flatten(cotangent)
+        if len(ct_leaves) != len(out_leaves):
+            raise ValueError("the cotangent must have the structure of the output")
+        seeds = {}
+        for o, ct in zip(out_leaves, ct_leaves):
+            ct = _lift_arg(ct, "cotangent")
+            if shape(ct) != shape(o):
+                raise ValueError(f"cotangent of shape {shape(ct)} for an output of shape {shape(o)}")
+            if isinstance(o, Var) and o.tape is tape:
+                seeds[o.index] = ct if o.index not in seeds else seeds[o.index] + ct
+        adj = tape.backward_many(seeds)
+        return tuple(_gradients(adj, leaves, nums))
+
+    return value, vjp_fn
+
+
+def jacrev(f: Callable, argnums: ArgNums = 0) -> Callable:
+    """Jacobian by reverse mode: one recording, one backward sweep per output element."""
+
+    @functools.wraps(f)
+    def jacobian(*args: Any) -> Any:
+        nums = _argnum_tuple(argnums, len(args))
+        lifted = [_lift_arg(a, f"argument {i}") if i in nums else a for i, a in enumerate(args)]
+
+        def g(*xs):
+            call = list(lifted)
+            for i, x in zip(nums, xs):
+                call[i] = x
+            return f(*call)
+
+        out, pullback = vjp(g, *(lifted[i] for i in nums))
+        out_shape = shape(out)
+        m = int(np.prod(out_shape))
+        rows: list[list] = [[] for _ in nums]
+        for r in range(m):
+            ct = np.zeros(m)
+            ct[r] = 1.0
+            cts = pullback(ct.reshape(out_shape) if out_shape else 1.0)
+            for j, c in enumerate(cts):
+                rows[j].append(np.asarray(primal(c)))
+        results = []
+        for j, i in enumerate(nums):
+            jac = np.stack(rows[j]).reshape(out_shape + shape(lifted[i]))
+            results.append(float(jac) if jac.ndim == 0 else jac)
+        return results[0] if isinstance(argnums, (int, np.integer)) else tuple(results)
+
+    return jacobian
+
+
+def hessian(f: Callable, argnums: ArgNums = 0) -> Callable:
+    """The Hessian by forward over reverse: ``jacfwd(grad(f))``, all directions in one pass."""
+    return jacfwd(grad(f, argnums), argnums)
+
+
+def hvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> Any:
+    """Hessian–vector product ``H·v`` by forward over reverse, without forming ``H``."""
+    nums = tuple(range(len(primals)))
+    g = grad(f, argnums=nums if len(nums) > 1 else 0)
+    return jvp(g, tuple(primals), tuple(tangents))[1]
