@@ -15,7 +15,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .core import lift, new_level, primal, shape
+from . import primitives as P
+from .core import lift, ndim, new_level, primal, shape
 from .dual import Dual, make_dual
 from .tape import Tape, Var, zeros_like_value
 from .tree import flatten
@@ -140,10 +141,13 @@ def jacfwd(f: Callable, argnums: ArgNums = 0, chunk: int | None = None) -> Calla
         for j, i in enumerate(nums):
             per_leaf = []
             for leaf_index, leaf in enumerate(out_leaves):
-                t = np.concatenate([np.asarray(primal(tl[leaf_index])) for tl in tangent_leaves])
-                t = t[offsets[j]:offsets[j + 1]]
-                jac = np.moveaxis(t, 0, -1).reshape(shape(leaf) + shape(xs[i]))
-                per_leaf.append(float(jac) if jac.ndim == 0 else jac)
+                parts = [tl[leaf_index] for tl in tangent_leaves]
+                t = parts[0] if len(parts) == 1 else P.concatenate(parts)
+                if sizes[j] != total:
+                    t = P.getitem(t, slice(int(offsets[j]), int(offsets[j + 1])))
+                jac = P.reshape(P.moveaxis(t, 0, -1) if ndim(t) > 1 else t,
+                                shape(leaf) + shape(xs[i]))
+                per_leaf.append(jac)
             results.append(rebuild(per_leaf))
         return results[0] if isinstance(argnums, (int, np.integer)) else tuple(results)
 
@@ -288,11 +292,10 @@ def jacrev(f: Callable, argnums: ArgNums = 0) -> Callable:
             ct[r] = 1.0
             cts = pullback(ct.reshape(out_shape) if out_shape else 1.0)
             for j, c in enumerate(cts):
-                rows[j].append(np.asarray(primal(c)))
+                rows[j].append(c)
         results = []
         for j, i in enumerate(nums):
-            jac = np.stack(rows[j]).reshape(out_shape + shape(lifted[i]))
-            results.append(float(jac) if jac.ndim == 0 else jac)
+            results.append(P.reshape(P.stack(rows[j]), out_shape + shape(lifted[i])))
         return results[0] if isinstance(argnums, (int, np.integer)) else tuple(results)
 
     return jacobian

@@ -217,14 +217,15 @@ class Primitive:
 
     __slots__ = (
         "name", "impl", "scalar_impl", "kind", "nargs", "jvps", "vjps", "partials",
-        "nonfinite", "doc", "domain", "edges", "samples", "fn", "numpy_aliases",
+        "nonfinite", "doc", "domain", "edges", "samples", "sample_call", "fn", "numpy_aliases",
     )
 
     def __init__(self, name: str, impl: Callable, *, kind: str, nargs: int,
                  jvps: Sequence[JvpRule] | None, vjps: Sequence[VjpRule] | None,
                  scalar_impl: Callable | None = None, partials: Sequence[Callable] | None = None,
                  nonfinite: bool = False, doc: str = "", domain: Sequence[tuple] | None = None,
-                 edges: Sequence[tuple] = (), samples: Callable | None = None):
+                 edges: Sequence[tuple] = (), samples: Callable | None = None,
+                 sample_call: Callable | None = None):
         self.name = name
         self.impl = impl
         self.scalar_impl = scalar_impl
@@ -238,6 +239,7 @@ class Primitive:
         self.domain = domain
         self.edges = tuple(edges)
         self.samples = samples
+        self.sample_call = sample_call
         self.fn: Callable = None  # type: ignore[assignment]  # set by the table
         self.numpy_aliases: tuple = ()
 
@@ -256,9 +258,20 @@ class Primitive:
                 return float(self.impl(*args))
         with np.errstate(all="ignore"):
             out = self.impl(*args, **params)
-        if type(out) is not ndarray and type(out) is not float and not isinstance(out, ndarray):
+        if type(out) is ndarray:
+            return float(out) if out.ndim == 0 and out.dtype == np.float64 else out
+        if type(out) is not float and not isinstance(out, ndarray):
             return lift(out)  # numpy scalars from reductions become float
         return out
+
+    def example(self, rng: np.random.Generator) -> tuple[Callable, tuple]:
+        """``(fn, args)``: a call of this primitive on random arguments inside its domain.
+
+        ``fn`` takes only the differentiable arguments (static parameters
+        such as an axis or a shape are fixed inside it), so table-driven
+        tests can hand it straight to ``jacfwd``, ``grad`` or ``check_grads``.
+        """
+        return (self.sample_call or self.fn), self.sample_args(rng)
 
     def sample_args(self, rng: np.random.Generator) -> tuple:
         """A random argument tuple inside the domain (used by table-driven tests)."""

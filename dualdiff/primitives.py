@@ -79,7 +79,8 @@ def elementwise(name: str, impl: Callable, *partials: Callable, scalar_impl: Cal
 
 def structural(name: str, impl: Callable, jvps: Sequence[Callable], vjps: Sequence[Callable],
                public: Callable, *, kind: str = "structural", doc: str = "",
-               samples: Callable | None = None, numpy: Sequence[Any] = ()) -> Primitive:
+               samples: Callable | None = None, sample_call: Callable | None = None,
+               numpy: Sequence[Any] = ()) -> Primitive:
     """Register a linear/structural primitive with explicit JVP and VJP rules.
 
     ``public`` is the user-facing function (it normalises arguments and calls
@@ -87,7 +88,7 @@ def structural(name: str, impl: Callable, jvps: Sequence[Callable], vjps: Sequen
     (concatenate, stack) receives the tuple of all tangents instead.
     """
     prim = Primitive(name, impl, kind=kind, nargs=len(vjps), jvps=jvps, vjps=vjps, doc=doc,
-                     samples=samples)
+                     samples=samples, sample_call=sample_call)
     public.primitive = prim  # type: ignore[attr-defined]
     prim.fn = public
     _register(prim, public, numpy)
@@ -252,10 +253,10 @@ div = elementwise("div", np.true_divide, lambda out, x, y: div(1.0, y), lambda o
                   domain=[(-3.0, 3.0), (0.2, 3.0)], numpy=[np.true_divide, np.divide])
 pow_ = elementwise(
     "pow", np.power,
-    lambda out, x, y: where(primal(y) == 0.0, 0.0, y * pow_(x, y - 1.0)),
+    lambda out, x, y: where((primal(y) == 0.0) & (primal(x) == 0.0), 0.0, y * pow_(x, y - 1.0)),
     lambda out, x, y: out * log(where(primal(x) == 0.0, 1.0, x)),
     scalar_impl=math.pow, nonfinite=True,
-    doc="∂/∂x = y·x^(y-1) (so x**2 has derivative 0 at 0, and x**0 has 0 everywhere), "
+    doc="∂/∂x = y·x^(y-1) (so x**2 has derivative 0 at 0, and 0**0 has ∂/∂x = 0), "
         "∂/∂y = x^y·log x, taken as 0 at x = 0; x**c never goes through exp(c·log x)",
     domain=[(0.2, 3.0), (-2.0, 2.0)], edges=[(0.0, 2.0), (0.0, 3.0), (-1.5, 2.0), (2.0, 0.0)],
     numpy=[np.power, np.float_power])
@@ -430,6 +431,8 @@ def where(cond: Any, a: Any, b: Any) -> Any:
 
 _where = structural("where", _where_impl, [_where_jvp(True), _where_jvp(False)],
                     [_where_vjp(True), _where_vjp(False)], where, kind="selection",
+                    samples=lambda rng: (rng.normal(size=(3, 4)), rng.normal(size=(4,))),
+                    sample_call=lambda a, b: where(primal(a) > 0.0, a, b),
                     doc="the tangent of the selected branch; the condition has no derivative",
                     numpy=[np.where])
 
@@ -457,7 +460,8 @@ _reshape = structural(
     [lambda t, out, args, p, batched: reshape(t, shape(t)[:1] + p["shape"] if batched else p["shape"])],
     [lambda g, out, args, p: reshape(g, shape(args[0]))],
     reshape, doc="linear: reshape the tangent; the transpose reshapes back",
-    samples=lambda rng: (rng.normal(size=(2, 3)),), numpy=[np.reshape])
+    samples=lambda rng: (rng.normal(size=(2, 3)),), sample_call=lambda x: reshape(x, (3, 2)),
+    numpy=[np.reshape])
 
 
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
@@ -505,7 +509,8 @@ _broadcast_to = structural(
     "broadcast_to", lambda x, shape: np.broadcast_to(x, shape), [_broadcast_to_jvp],
     [lambda g, out, args, p: unbroadcast(g, shape(args[0]))], broadcast_to,
     doc="linear: broadcast the tangent; the transpose sums over the broadcast axes",
-    samples=lambda rng: (rng.normal(size=(3, 1)),), numpy=[np.broadcast_to])
+    samples=lambda rng: (rng.normal(size=(3, 1)),),
+    sample_call=lambda x: broadcast_to(x, (2, 3, 4)), numpy=[np.broadcast_to])
 
 
 def _as_index(idx: Any) -> tuple:
@@ -529,7 +534,8 @@ _getitem = structural(
     [lambda t, out, args, p, batched: getitem(t, (slice(None),) + p["index"] if batched else p["index"])],
     [lambda g, out, args, p: scatter_add(g, p["index"], p["shape"])],
     getitem, doc="linear: index the tangent; the transpose scatters (adds) back into zeros",
-    samples=lambda rng: (rng.normal(size=(4, 3)),))
+    samples=lambda rng: (rng.normal(size=(4, 3)),),
+    sample_call=lambda x: getitem(x, (slice(1, 4), np.array([0, 2, 0]))))
 
 
 def _is_basic_index(index: tuple) -> bool:
@@ -557,7 +563,8 @@ _scatter_add = structural(
         shape(t)[:1] + p["shape"] if batched else p["shape"])],
     [lambda g, out, args, p: getitem(g, p["index"])],
     scatter_add, doc="linear: the transpose of indexing",
-    samples=lambda rng: (rng.normal(size=(3,)),))
+    samples=lambda rng: (rng.normal(size=(3,)),),
+    sample_call=lambda g: scatter_add(g, (np.array([0, 2, 0]),), (4,)))
 
 
 def _filled(tangents: Sequence[Any], args: Sequence[Any]) -> list:
@@ -606,6 +613,7 @@ class _Variadic:
 
 def _variadic_primitive(name, impl, joint_jvp, make_vjp, public, doc, samples, numpy):
     prim = structural(name, impl, [joint_jvp], [make_vjp(0)], public, doc=doc, samples=samples,
+                      sample_call=lambda *xs: public(xs, axis=1 if name == "stack" else 0),
                       numpy=numpy)
     prim.jvps = joint_jvp  # one joint rule for all arguments
     prim.vjps = _Variadic(make_vjp)  # type: ignore[assignment]
@@ -676,7 +684,8 @@ def _expand_reduced(g: Any, xshape: tuple, axis: tuple | None, keepdims: bool) -
 def _reduction(name: str, impl: Callable, public: Callable, jvp: Callable, vjp: Callable,
                doc: str, numpy: Sequence[Any]) -> Primitive:
     return structural(name, impl, [jvp], [vjp], public, kind="reduction", doc=doc,
-                      samples=lambda rng: (rng.uniform(0.5, 2.0, size=(3, 4)),), numpy=numpy)
+                      samples=lambda rng: (rng.uniform(0.5, 2.0, size=(3, 4)),),
+                      sample_call=lambda x: public(x, axis=1), numpy=numpy)
 
 
 def sum_(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
