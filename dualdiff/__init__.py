@@ -12,7 +12,8 @@ from .api import derivative, grad, hessian, hvp, jacfwd, jacrev, jvp, value_and_
 from .core import Box, lift, primal
 from .dual import Dual
 from .errors import (DisallowedSyntaxError, DomainError, DualdiffError, ExpressionError,
-                     ExpressionSyntaxError, MissingVariableError, NoDerivativeRule,
+                     ExpressionSyntaxError, InvalidAssignmentError, MissingVariableError,
+                     NoDerivativeRule,
                      PrecisionLossError, UnknownFunctionError, UnknownVariableError)
 from .operators import install as _install
 from .primitives import (REGISTRY, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh,
@@ -50,3 +51,9 @@ __all__ = [
     "dot", "matmul", "reshape", "transpose", "moveaxis", "broadcast_to", "expand_dims",
     "squeeze", "getitem", "concatenate", "stack", "stop_gradient",
 ]
+
+from . import expr  # noqa: E402  (the safe expression language; no eval anywhere)
+from . import finite_diff  # noqa: E402  (pure numpy; the independent reference)
+from .finite_diff import check_grads  # noqa: E402
+
+__all__ += ["expr", "finite_diff", "check_grads", "InvalidAssignmentError"]

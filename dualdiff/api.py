@@ -76,6 +76,11 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
     if len(primals) != len(tangents):
         raise ValueError(f"jvp got {len(primals)} primals but {len(tangents)} tangents")
     level = new_level()
+    if all(type(p) is float and type(t) is float for p, t in zip(primals, tangents)):
+        out = f(*[make_dual(p, t, level) for p, t in zip(primals, tangents)])
+        if type(out) is Dual and out._level == level:
+            return out.value, out.tangent
+        return _split_output(out, level)
     args = []
     batch = None
     for i, (p, t) in enumerate(zip(primals, tangents)):

@@ -218,6 +218,7 @@ class Primitive:
     __slots__ = (
         "name", "impl", "scalar_impl", "kind", "nargs", "jvps", "vjps", "partials",
         "nonfinite", "doc", "domain", "edges", "samples", "sample_call", "fn", "numpy_aliases",
+        "fast",
     )
 
     def __init__(self, name: str, impl: Callable, *, kind: str, nargs: int,
@@ -242,6 +243,7 @@ class Primitive:
         self.sample_call = sample_call
         self.fn: Callable = None  # type: ignore[assignment]  # set by the table
         self.numpy_aliases: tuple = ()
+        self.fast: dict = {}
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
@@ -256,8 +258,7 @@ class Primitive:
                 pass  # numpy semantics: NaN/inf instead of an exception
             with np.errstate(all="ignore"):
                 return float(self.impl(*args))
-        with np.errstate(all="ignore"):
-            out = self.impl(*args, **params)
+        out = self.impl(*args, **params)  # arrays: numpy's semantics, warnings included
         if type(out) is ndarray:
             return float(out) if out.ndim == 0 and out.dtype == np.float64 else out
         if type(out) is not float and not isinstance(out, ndarray):
@@ -309,13 +310,22 @@ def unbox_level(args: tuple, level: int) -> tuple[list, list]:
     return values, boxes
 
 
-def make_function(prim: Primitive, signature: Callable | None = None) -> Callable:
+#: Called with every newly registered primitive; the box modules add their fast paths here.
+REGISTRATION_HOOKS: list[Callable[[Primitive], None]] = []
+
+
+def make_function(prim: Primitive) -> Callable:
     """Build the public function for ``prim``, specialised on exact types (DESIGN §8.1).
 
     Plain floats go straight to the ``math`` implementation and float64
-    arrays straight to numpy; anything else takes the generic :func:`bind`.
+    arrays straight to numpy. ``prim.fast`` maps a box type to a handler that
+    the box's module specialised for this primitive (forward mode on a Dual
+    of floats, recording on the tape); everything else takes the generic
+    :func:`bind`. One dict lookup on the exact type replaces isinstance chains.
     """
     impl, scalar = prim.impl, prim.scalar_impl
+    fast: dict = {}
+    prim.fast = fast
     if prim.kind == "elementwise" and prim.nargs == 1 and scalar is not None:
         def unary(x):
             tx = type(x)
@@ -324,18 +334,25 @@ def make_function(prim: Primitive, signature: Callable | None = None) -> Callabl
                     return scalar(x)
                 except _DOMAIN_ERRORS:
                     return prim.evaluate((x,), {})
+            handler = fast.get(tx)
+            if handler is not None:
+                return handler(x)
             if tx is ndarray and x.dtype == np.float64:
-                with np.errstate(all="ignore"):
-                    return impl(x)
+                return impl(x)
             return bind(prim, (x,), {})
         fn = unary
     elif prim.kind == "elementwise" and prim.nargs == 2 and scalar is not None:
         def binary(x, y):
-            if type(x) is float and type(y) is float:
+            tx = type(x)
+            ty = type(y)
+            if tx is float and ty is float:
                 try:
                     return scalar(x, y)
                 except _DOMAIN_ERRORS:
                     return prim.evaluate((x, y), {})
+            handler = fast.get(tx) or fast.get(ty)
+            if handler is not None:
+                return handler(x, y)
             return bind(prim, (x, y), {})
         fn = binary
     else:

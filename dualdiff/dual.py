@@ -105,3 +105,141 @@ def _new(value: Any, tangent: Any, level: int) -> Dual:
 def make_dual(value: Any, tangent: Any, level: int) -> Dual:
     """A Dual of the given level without the user-facing shape checks (for the transformations)."""
     return _new(value, tangent, level)
+
+
+# ---------------------------------------------------------------------------
+# Fast paths (DESIGN §8.1): one small function per elementwise primitive,
+# specialised at table-load time for the common cases — a Dual of one level
+# whose value and tangent are both floats, or both float64 arrays without a
+# batch axis. They compute exactly what ``Dual._apply`` computes; anything
+# else (nesting, batching, broadcasting, mixed levels) falls back to it.
+# ---------------------------------------------------------------------------
+
+_MATH_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
+_new_object = object.__new__
+
+
+def _masked(p, t, nonfinite):
+    """p * t for arrays, where a zero tangent contributes exactly zero through an inf/NaN partial."""
+    if type(p) is float and p == 1.0:
+        return t
+    c = p * t
+    if nonfinite and not P.is_finite_everywhere(p):
+        c = np.where(t == 0.0, 0.0, c)
+    return c
+
+
+def _fast_unary(prim):
+    partial = prim.partials[0]
+    impl, scalar, evaluate = prim.impl, prim.scalar_impl, prim.evaluate
+    nonfinite = prim.nonfinite
+    ndarray = np.ndarray
+
+    def forward(x):
+        v = x.value
+        t = x.tangent
+        tv = type(v)
+        if tv is float and type(t) is float:
+            try:
+                out = scalar(v)
+            except _MATH_ERRORS:
+                out = evaluate((v,), {})
+            d = _new_object(Dual)
+            d.value = out
+            d.tangent = partial(out, v) * t if t != 0.0 else 0.0
+            d._level = x._level
+            return d
+        if tv is ndarray and type(t) is ndarray:
+            out = impl(v)
+            p = partial(out, v)
+            if type(p) is ndarray or type(p) is float:
+                return _new(out, _masked(p, t, nonfinite), x._level)
+        return bind(prim, (x,), {})
+    return forward
+
+
+def _fast_binary(prim):
+    p0, p1 = prim.partials
+    impl, scalar, evaluate = prim.impl, prim.scalar_impl, prim.evaluate
+    nonfinite = prim.nonfinite
+    ndarray = np.ndarray
+
+    def scalar_out(a, b):
+        try:
+            return scalar(a, b)
+        except _MATH_ERRORS:
+            return evaluate((a, b), {})
+
+    def forward(x, y):
+        tx = type(x)
+        ty = type(y)
+        if tx is Dual:
+            a, ta = x.value, x.tangent
+            if ty is Dual:
+                if x._level == y._level:
+                    b, tb = y.value, y.tangent
+                    if type(a) is float and type(b) is float and type(ta) is float and type(tb) is float:
+                        try:
+                            out = scalar(a, b)
+                        except _MATH_ERRORS:
+                            out = evaluate((a, b), {})
+                        t = p0(out, a, b) * ta if ta != 0.0 else 0.0
+                        if tb != 0.0:
+                            t = t + p1(out, a, b) * tb
+                        d = _new_object(Dual)
+                        d.value = out
+                        d.tangent = t
+                        d._level = x._level
+                        return d
+                    if (type(a) is ndarray and type(b) is ndarray and type(ta) is ndarray
+                            and type(tb) is ndarray and a.shape == b.shape
+                            and ta.shape == a.shape and tb.shape == b.shape):
+                        out = impl(a, b)
+                        return _new(out, _masked(p0(out, a, b), ta, nonfinite)
+                                    + _masked(p1(out, a, b), tb, nonfinite), x._level)
+            elif ty is float:
+                if type(a) is float and type(ta) is float:
+                    out = scalar_out(a, y)
+                    d = _new_object(Dual)
+                    d.value = out
+                    d.tangent = p0(out, a, y) * ta if ta != 0.0 else 0.0
+                    d._level = x._level
+                    return d
+                if type(a) is ndarray and type(ta) is ndarray and ta.ndim == a.ndim:
+                    out = impl(a, y)
+                    return _new(out, _masked(p0(out, a, y), ta, nonfinite), x._level)
+            elif ty is ndarray and type(a) is ndarray and type(ta) is ndarray and ta.shape == y.shape:
+                out = impl(a, y)
+                return _new(out, _masked(p0(out, a, y), ta, nonfinite), x._level)
+        elif ty is Dual:
+            b, tb = y.value, y.tangent
+            if tx is float:
+                if type(b) is float and type(tb) is float:
+                    out = scalar_out(x, b)
+                    d = _new_object(Dual)
+                    d.value = out
+                    d.tangent = p1(out, x, b) * tb if tb != 0.0 else 0.0
+                    d._level = y._level
+                    return d
+                if type(b) is ndarray and type(tb) is ndarray and tb.ndim == b.ndim:
+                    out = impl(x, b)
+                    return _new(out, _masked(p1(out, x, b), tb, nonfinite), y._level)
+            elif tx is ndarray and type(b) is ndarray and type(tb) is ndarray and tb.shape == x.shape:
+                out = impl(x, b)
+                return _new(out, _masked(p1(out, x, b), tb, nonfinite), y._level)
+        return bind(prim, (x, y), {})
+    return forward
+
+
+def _install_fast_path(prim) -> None:
+    if prim.kind != "elementwise" or prim.partials is None or prim.scalar_impl is None:
+        return
+    if prim.nargs == 1:
+        prim.fast[Dual] = _fast_unary(prim)
+    elif prim.nargs == 2:
+        prim.fast[Dual] = _fast_binary(prim)
+
+
+for _prim in P.REGISTRY.values():
+    _install_fast_path(_prim)
+P.REGISTRATION_HOOKS.append(_install_fast_path)

@@ -43,7 +43,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .core import Primitive, bind, is_finite_everywhere, lift, make_function, ndim, primal, shape
+from .core import REGISTRATION_HOOKS, Primitive, bind, is_finite_everywhere, lift, make_function, ndim, primal, shape
 
 REGISTRY: dict[str, Primitive] = {}
 """name -> Primitive, in registration order."""
@@ -100,6 +100,8 @@ def _register(prim: Primitive, fn: Callable, numpy_aliases: Sequence[Any]) -> Ca
         raise ValueError(f"a primitive named `{prim.name}` is already registered")
     prim.numpy_aliases = tuple(numpy_aliases)
     REGISTRY[prim.name] = prim
+    for hook in REGISTRATION_HOOKS:
+        hook(prim)
     return fn
 
 
@@ -136,7 +138,11 @@ def _align_batched(t: Any, arg_ndim: int, out_ndim: int) -> Any:
 
 def _elementwise_jvp(i: int, partial: Callable, nonfinite: bool) -> Callable:
     def jvp(t, out, args, params, batched):
+        if type(t) is float and t == 0.0:
+            return 0.0  # a zero tangent contributes exactly zero; skip the partial
         p = partial(out, *args)
+        if type(t) is float and type(p) is float:
+            return p * t
         if batched:
             t = _align_batched(t, ndim(args[i]), ndim(out))
         c = _scale(p, t)
@@ -146,7 +152,11 @@ def _elementwise_jvp(i: int, partial: Callable, nonfinite: bool) -> Callable:
 
 def _elementwise_vjp(i: int, partial: Callable, nonfinite: bool) -> Callable:
     def vjp(g, out, args, params):
+        if type(g) is float and g == 0.0:
+            return 0.0 if shape(args[i]) == () else np.zeros(shape(args[i]))
         p = partial(out, *args)
+        if type(g) is float and type(p) is float:
+            return p * g  # a scalar cotangent means every argument is a scalar
         c = _scale(p, g)
         if nonfinite:
             c = _mask_zero(c, g, p)
