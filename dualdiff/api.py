@@ -196,12 +196,19 @@ def _record(tape: Tape, args: tuple, nums: tuple[int, ...]) -> tuple[list, dict]
     return call, leaves
 
 
+def _owned(g: Any) -> Any:
+    """A gradient the caller may modify: never a read-only broadcast view or a caller's array."""
+    if type(g) is np.ndarray and (not g.flags.writeable or g.base is not None):
+        return g.copy()
+    return g
+
+
 def _gradients(adj: list, leaves: dict, nums: tuple[int, ...]) -> list:
     grads = []
     for i in nums:
         vars_, rebuild = leaves[i]
-        grads.append(rebuild([adj[v.index] if adj[v.index] is not None else zeros_like_value(v.value)
-                              for v in vars_]))
+        grads.append(rebuild([_owned(adj[v.index]) if adj[v.index] is not None
+                              else zeros_like_value(v.value) for v in vars_]))
     return grads
 
 
@@ -264,6 +271,8 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
         seeds = {}
         for o, ct in zip(out_leaves, ct_leaves):
             ct = _lift_arg(ct, "cotangent")
+            if type(ct) is np.ndarray:
+                ct = ct.copy()  # the gradient may be this very array (f returning its input)
             if shape(ct) != shape(o):
                 raise ValueError(f"cotangent of shape {shape(ct)} for an output of shape {shape(o)}")
             if isinstance(o, Var) and o.tape is tape:

@@ -208,7 +208,8 @@ def _fast_binary(prim):
                 if type(a) is ndarray and type(ta) is ndarray and ta.ndim == a.ndim:
                     out = impl(a, y)
                     return _new(out, _masked(p0(out, a, y), ta, nonfinite), x._level)
-            elif ty is ndarray and type(a) is ndarray and type(ta) is ndarray and ta.shape == y.shape:
+            elif (ty is ndarray and type(a) is ndarray and type(ta) is ndarray
+                  and ta.shape == a.shape == y.shape):
                 out = impl(a, y)
                 return _new(out, _masked(p0(out, a, y), ta, nonfinite), x._level)
         elif ty is Dual:
@@ -224,7 +225,8 @@ def _fast_binary(prim):
                 if type(b) is ndarray and type(tb) is ndarray and tb.ndim == b.ndim:
                     out = impl(x, b)
                     return _new(out, _masked(p1(out, x, b), tb, nonfinite), y._level)
-            elif tx is ndarray and type(b) is ndarray and type(tb) is ndarray and tb.shape == x.shape:
+            elif (tx is ndarray and type(b) is ndarray and type(tb) is ndarray
+                  and tb.shape == b.shape == x.shape):
                 out = impl(x, b)
                 return _new(out, _masked(p1(out, x, b), tb, nonfinite), y._level)
         return bind(prim, (x, y), {})

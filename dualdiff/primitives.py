@@ -364,13 +364,23 @@ softplus = elementwise("softplus", lambda x: np.logaddexp(0.0, x), lambda out, x
 relu = elementwise("relu", lambda x: np.maximum(x, 0.0), lambda out, x: _step(x),
                    scalar_impl=_relu_scalar, doc="1 for x > 0, else 0; relu'(0) = 0",
                    domain=[(0.1, 3.0)], edges=[(-2.0,), (-0.1,)])
-leaky_relu = elementwise(
+_leaky_relu = elementwise(
     "leaky_relu", _leaky_relu_impl,
     lambda out, x, slope: where(primal(x) > 0.0, 1.0, slope),
     lambda out, x, slope: where(primal(x) > 0.0, 0.0, x),
     scalar_impl=_leaky_relu_scalar,
     doc="leaky_relu(x, slope): ∂/∂x = 1 for x > 0 else slope (slope at 0), ∂/∂slope = min(x, 0)",
     domain=[(0.1, 3.0), (0.01, 0.3)], edges=[(-2.0, 0.1), (-0.5, 0.2)])
+
+
+def leaky_relu(x: Any, negative_slope: Any = 0.01) -> Any:
+    """x for x > 0, else negative_slope·x (the slope is differentiable too)."""
+    return _leaky_relu(x, negative_slope)
+
+
+leaky_relu.primitive = REGISTRY["leaky_relu"]  # type: ignore[attr-defined]
+REGISTRY["leaky_relu"].fn = leaky_relu
+
 abs_ = elementwise("abs", np.absolute, lambda out, x: sign(x), scalar_impl=math.fabs,
                    doc="sign(x); abs'(0) = 0", domain=[(0.1, 3.0)], edges=[(-2.0,), (-0.1,)],
                    numpy=[np.absolute, np.fabs])
