@@ -219,10 +219,14 @@ def _value_of(out: Any, tape: Tape) -> Any:
 def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> Callable:
     """``(f(*args), ∇f(*args))`` by one forward recording and one backward sweep."""
 
+    single = isinstance(argnums, (int, np.integer))
+
     @functools.wraps(f)
     def vg(*args: Any, **kwargs: Any) -> Any:
-        nums = _argnum_tuple(argnums, len(args))
         tape = Tape()
+        if single and not has_aux and 0 <= argnums < len(args) and type(args[argnums]) is float:
+            return _scalar_value_and_grad(f, args, kwargs, argnums, tape)
+        nums = _argnum_tuple(argnums, len(args))
         call, leaves = _record(tape, args, nums)
         out = f(*call, **kwargs)
         aux = None
@@ -238,6 +242,17 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
         return ((value, aux), g) if has_aux else (value, g)
 
     return vg
+
+
+def _scalar_value_and_grad(f: Callable, args: tuple, kwargs: dict, i: int, tape: Tape) -> tuple:
+    """The common case of one float argument, without pytree handling (same result)."""
+    x = tape.leaf(args[i])
+    out = f(*args[:i], x, *args[i + 1:], **kwargs)
+    if shape(out) != ():
+        raise TypeError(f"grad requires a scalar output, got shape {shape(out)}; "
+                        "use jacrev or vjp for non-scalar outputs")
+    g = tape.backward(out, 1.0)[x.index]
+    return _value_of(out, tape), 0.0 if g is None else g
 
 
 def grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> Callable:
