@@ -11,6 +11,7 @@ from . import primitives as _P
 from .api import derivative, grad, hessian, hvp, jacfwd, jacrev, jvp, value_and_grad, vjp
 from .core import Box, lift, primal
 from .dual import Dual
+from . import errors
 from .errors import (DisallowedSyntaxError, DomainError, DualdiffError, ExpressionError,
                      ExpressionSyntaxError, InvalidAssignmentError, MissingVariableError,
                      NoDerivativeRule,

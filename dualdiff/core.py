@@ -23,7 +23,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .errors import NoDerivativeRule, PrecisionLossError
+from .errors import NoDerivativeRule, PrecisionLossError, SymbolicBranchError
 
 ndarray = np.ndarray
 _levels = itertools.count(1)
@@ -56,11 +56,11 @@ class Box:
 
     @property
     def shape(self) -> tuple:
-        return np.shape(primal(self))
+        return shape(self.value)
 
     @property
     def ndim(self) -> int:
-        return np.ndim(primal(self))
+        return len(shape(self.value))
 
     @property
     def size(self) -> int:
@@ -175,7 +175,7 @@ def ndim(x: Any) -> int:
         return 0
     if t is ndarray:
         return x.ndim
-    return np.ndim(primal(x))
+    return len(x.shape) if isinstance(x, Box) else np.ndim(x)
 
 
 def shape(x: Any) -> tuple:
@@ -184,7 +184,7 @@ def shape(x: Any) -> tuple:
         return ()
     if t is ndarray:
         return x.shape
-    return np.shape(primal(x))
+    return x.shape if isinstance(x, Box) else np.shape(x)
 
 
 def top_box(args: Sequence[Any]) -> Box | None:
@@ -375,8 +375,19 @@ def refuse_unknown(func: Any) -> NoDerivativeRule:
     )
 
 
+def known_primal(x: Any) -> Any:
+    """Like :func:`primal`, but ``None`` for a symbolic value that has no number attached."""
+    try:
+        return primal(x)
+    except SymbolicBranchError:
+        return None
+
+
 def is_finite_everywhere(x: Any) -> bool:
-    x = primal(x)
+    """True when no entry is inf/NaN (a symbolic value without a number counts as finite)."""
+    x = known_primal(x)
+    if x is None:
+        return True
     if type(x) is float:
         return math.isfinite(x)
     return bool(np.all(np.isfinite(x)))

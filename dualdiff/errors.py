@@ -85,3 +85,11 @@ class DomainError(DualdiffError, ArithmeticError):
         super().__init__(message)
         self.operation = operation
         self.arguments = arguments
+
+
+class SymbolicBranchError(DualdiffError, ValueError):
+    """A derivative rule needs the number under a symbolic value that has none.
+
+    Piecewise rules (relu, abs at its kink, maximum, ...) choose their branch
+    from the value; symbolic differentiation can only pick it at a point.
+    """

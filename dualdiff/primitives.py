@@ -43,7 +43,8 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .core import REGISTRATION_HOOKS, Primitive, bind, is_finite_everywhere, lift, make_function, ndim, primal, shape
+from .core import (REGISTRATION_HOOKS, Primitive, bind, is_finite_everywhere, known_primal, lift,
+                   make_function, ndim, primal, shape)
 
 REGISTRY: dict[str, Primitive] = {}
 """name -> Primitive, in registration order."""
@@ -232,6 +233,29 @@ def _tie_share(x, y):
     return np.where(px > py, 1.0, np.where(px == py, 0.5, 0.0))
 
 
+def _pow_dx(x, y):
+    """y·x^(y-1), with 0 (not NaN) at the one singular point x = y = 0."""
+    d = y * pow_(x, y - 1.0)
+    px, py = known_primal(x), known_primal(y)
+    if px is None or py is None:
+        return d  # symbolic: the formula itself
+    if type(px) is float and type(py) is float:
+        return 0.0 if px == 0.0 and py == 0.0 else d
+    singular = np.logical_and(np.equal(px, 0.0), np.equal(py, 0.0))
+    return where(singular, 0.0, d) if singular.any() else d
+
+
+def _pow_dy(out, x):
+    """x^y·log x, taken as 0 at x = 0 (the limit from y > 0) instead of 0·(-inf) = NaN."""
+    px = known_primal(x)
+    if px is None or (type(px) is float and px != 0.0):
+        return out * log(x)
+    zero = np.equal(px, 0.0)
+    if not np.any(zero):
+        return out * log(x)
+    return where(zero, 0.0, out * log(where(zero, 1.0, x)))
+
+
 def _step(x) -> Any:
     """1 where x > 0 else 0, as a constant (the derivative of relu, relu'(0) = 0)."""
     px = primal(x)
@@ -263,8 +287,8 @@ div = elementwise("div", np.true_divide, lambda out, x, y: div(1.0, y), lambda o
                   domain=[(-3.0, 3.0), (0.2, 3.0)], numpy=[np.true_divide, np.divide])
 pow_ = elementwise(
     "pow", np.power,
-    lambda out, x, y: where((primal(y) == 0.0) & (primal(x) == 0.0), 0.0, y * pow_(x, y - 1.0)),
-    lambda out, x, y: out * log(where(primal(x) == 0.0, 1.0, x)),
+    lambda out, x, y: _pow_dx(x, y),
+    lambda out, x, y: _pow_dy(out, x),
     scalar_impl=math.pow, nonfinite=True,
     doc="∂/∂x = y·x^(y-1) (so x**2 has derivative 0 at 0, and 0**0 has ∂/∂x = 0), "
         "∂/∂y = x^y·log x, taken as 0 at x = 0; x**c never goes through exp(c·log x)",
@@ -446,6 +470,8 @@ def where(cond: Any, a: Any, b: Any) -> Any:
         c = np.asarray(c, dtype=bool)
         if c.ndim == 0:
             c = bool(c)
+    if type(c) is bool and shape(a) == shape(b):
+        return a if c else b  # nothing to select elementwise (and symbolic values stay symbolic)
     return bind(_where, (a, b), {"cond": c})
 
 

@@ -1,0 +1,217 @@
+"""Symbolic differentiation: the table's own rules, run over expression nodes.
+
+The lecture's second approach needs no rule of its own. A :class:`Sym` is a
+box holding an expression node (:mod:`dualdiff.expr`); applying a primitive to
+it builds a ``Call`` node instead of computing a number. Seeding forward mode
+with Duals whose values are Syms (``Dual(Sym(x), 1)``) makes every rule in
+:mod:`dualdiff.primitives` build its partial derivative as an expression, and
+the output tangent *is* the derivative expression.
+
+Because rules reuse their output (``exp`` -> ``out``) and share
+subexpressions, the result is a DAG in memory; printed as text it becomes a
+tree, and the difference between the two sizes is the "expression swell" the
+lecture warns about. Piecewise rules (relu, maximum, ...) branch on values:
+give a point and each Sym carries its number, so the branch taken is the one
+at that point.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+
+from .core import Box, new_level
+from .dual import Dual, make_dual
+from .errors import SymbolicBranchError
+from .expr import Call, Expression, Name, Node, Num, compile as compile_expression, to_string
+
+SYMBOLIC_LEVEL = 0
+"""Below every Dual and tape level: a symbolic value is the innermost 'number'."""
+
+
+class Sym(Box):
+    """A symbolic scalar: an expression ``node`` and, optionally, its number at a point."""
+
+    __slots__ = ("node", "_number", "_level")
+
+    def __init__(self, node: Node | str, number: float | None = None):
+        self.node = Name(node) if isinstance(node, str) else node
+        self._number = None if number is None else float(number)
+        self._level = SYMBOLIC_LEVEL
+
+    @property
+    def value(self) -> float:
+        """The number at the point (needed only by piecewise rules)."""
+        if self._number is None:
+            raise SymbolicBranchError(
+                f"the derivative rule branches on the value of `{to_string(self.node)}`; "
+                "give a point (NAME=VALUE) to differentiate symbolically at it")
+        return self._number
+
+    @property
+    def shape(self) -> tuple:
+        return ()
+
+    def __repr__(self) -> str:
+        return f"Sym({to_string(self.node)})"
+
+    @classmethod
+    def _apply(cls, prim, args, params, level):
+        if params or prim.kind not in ("elementwise",):
+            raise SymbolicBranchError(
+                f"symbolic values are scalars; `{prim.name}` is not available symbolically")
+        nodes, numbers = [], []
+        for a in args:
+            if isinstance(a, Sym):
+                nodes.append(a.node)
+                numbers.append(a._number)
+            elif type(a) is float:
+                nodes.append(Num(a))
+                numbers.append(a)
+            else:
+                raise SymbolicBranchError(
+                    f"`{prim.name}` got a {type(a).__name__}; symbolic values mix only with numbers")
+        number = None
+        if all(n is not None for n in numbers):
+            number = prim.fn(*numbers)
+        node = simplify(prim.name, nodes)
+        if type(node) is Num:
+            return node.value
+        result = object.__new__(Sym)
+        result.node = node
+        result._number = number
+        result._level = SYMBOLIC_LEVEL
+        return result
+
+
+def _num(node: Node) -> float | None:
+    return node.value if type(node) is Num else None
+
+
+def simplify(func: str, args: list[Node]) -> Node:
+    """Build ``func(*args)`` with light simplification: fold constants, drop x*1, x+0, x*0."""
+    values = [_num(a) for a in args]
+    if all(v is not None for v in values):
+        from .primitives import REGISTRY
+        folded = REGISTRY[func].fn(*values)
+        if isinstance(folded, float) and math.isfinite(folded):
+            return Num(folded)
+    if len(args) == 2:
+        (a, b), (va, vb) = args, values
+        if func == "add":
+            if va == 0.0:
+                return b
+            if vb == 0.0:
+                return a
+        elif func == "sub":
+            if vb == 0.0:
+                return a
+            if va == 0.0:
+                return simplify("neg", [b])
+        elif func == "mul":
+            if va == 0.0 or vb == 0.0:
+                return Num(0.0)
+            if va == 1.0:
+                return b
+            if vb == 1.0:
+                return a
+            if va == -1.0:
+                return simplify("neg", [b])
+            if vb == -1.0:
+                return simplify("neg", [a])
+        elif func == "div":
+            if vb == 1.0:
+                return a
+            if va == 0.0:
+                return Num(0.0)
+        elif func == "pow" and vb == 1.0:
+            return a
+    if func == "neg" and type(args[0]) is Call and args[0].func == "neg":
+        return args[0].args[0]
+    return Call(func, args)
+
+
+def as_node(value: Any) -> Node:
+    """A Sym's node, or a number as ``Num``."""
+    if isinstance(value, Sym):
+        return value.node
+    if isinstance(value, (int, float, np.floating)):
+        return Num(float(value))
+    raise TypeError(f"not a symbolic scalar: {value!r}")
+
+
+def tree_size(node: Node) -> int:
+    """Nodes in the expression written out as a tree (shared parts counted every time)."""
+    sizes: dict[int, int] = {}
+    for n in postorder_unique(node):
+        sizes[id(n)] = 1 + sum(sizes[id(a)] for a in getattr(n, "args", ()))
+    return sizes[id(node)]
+
+
+def postorder_unique(node: Node) -> list[Node]:
+    """Each distinct node object once, children first (the DAG as it sits in memory)."""
+    seen: set[int] = set()
+    order: list[Node] = []
+    stack: list[tuple[Node, bool]] = [(node, False)]
+    while stack:
+        n, ready = stack.pop()
+        if ready:
+            order.append(n)
+            continue
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        stack.append((n, True))
+        stack.extend((a, False) for a in reversed(getattr(n, "args", ())))
+    return order
+
+
+def dag_size(node: Node) -> int:
+    """Distinct subexpressions (structurally equal subtrees counted once)."""
+    return len(set(postorder_unique(node)))
+
+
+@dataclass(frozen=True)
+class SymbolicDerivative:
+    """∂expression/∂wrt as an expression, with its sizes and (at a point) its value."""
+
+    expression: Node
+    wrt: str
+    tree_size: int
+    dag_size: int
+    value: float | None
+
+    @property
+    def text(self) -> str:
+        return to_string(self.expression)
+
+
+def differentiate(expression: Expression | str, wrt: str,
+                  point: Mapping[str, float] | None = None) -> SymbolicDerivative:
+    """The symbolic derivative of a one-output expression with respect to ``wrt``.
+
+    Runs forward mode with symbolic values: every rule comes from the
+    primitive table. With a ``point``, piecewise rules take the branch that
+    holds there and the derivative's value is reported too.
+    """
+    expr = compile_expression(expression) if isinstance(expression, str) else expression
+    if len(expr.outputs) != 1:
+        raise ValueError("symbolic differentiation takes one expression (no `;`)")
+    if wrt not in expr.variables:
+        raise ValueError(f"`{wrt}` is not a variable of the expression "
+                         f"(variables: {', '.join(expr.variables) or 'none'})")
+    point = dict(point or {})
+    level = new_level()
+    args = [make_dual(Sym(name, point.get(name)), 1.0 if name == wrt else 0.0, level)
+            for name in expr.variables]
+    out = expr(*args)
+    tangent = out.tangent if isinstance(out, Dual) and out._level == level else 0.0
+    node = as_node(tangent)
+    value = None
+    if point and all(v in point for v in expr.variables):
+        value = float(compile_expression(to_string(node), variables=expr.variables)
+                      .evaluate(point)) if type(node) is not Num else node.value
+    return SymbolicDerivative(node, wrt, tree_size(node), dag_size(node), value)
