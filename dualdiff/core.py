@@ -26,6 +26,7 @@ import numpy as np
 from .errors import NoDerivativeRule, PrecisionLossError, SymbolicBranchError
 
 ndarray = np.ndarray
+_F64 = np.dtype(np.float64)
 _levels = itertools.count(1)
 _DOMAIN_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
 
@@ -337,7 +338,7 @@ def make_function(prim: Primitive) -> Callable:
             handler = fast.get(tx)
             if handler is not None:
                 return handler(x)
-            if tx is ndarray and x.dtype == np.float64:
+            if tx is ndarray and x.dtype is _F64:
                 return impl(x)
             return bind(prim, (x,), {})
         fn = unary
@@ -345,11 +346,17 @@ def make_function(prim: Primitive) -> Callable:
         def binary(x, y):
             tx = type(x)
             ty = type(y)
-            if tx is float and ty is float:
-                try:
-                    return scalar(x, y)
-                except _DOMAIN_ERRORS:
-                    return prim.evaluate((x, y), {})
+            if tx is float:
+                if ty is float:
+                    try:
+                        return scalar(x, y)
+                    except _DOMAIN_ERRORS:
+                        return prim.evaluate((x, y), {})
+                if ty is ndarray and y.dtype is _F64:
+                    return impl(x, y)
+            elif tx is ndarray and x.dtype is _F64 and (
+                    ty is float or (ty is ndarray and y.dtype is _F64)):
+                return impl(x, y)
             handler = fast.get(tx) or fast.get(ty)
             if handler is not None:
                 return handler(x, y)
@@ -390,4 +397,8 @@ def is_finite_everywhere(x: Any) -> bool:
         return True
     if type(x) is float:
         return math.isfinite(x)
+    if type(x) is ndarray and x.dtype is _F64:
+        # One reduction instead of isfinite + all: a finite sum means every entry is finite
+        # (an overflowing sum of finite entries only sends the caller down its safe path).
+        return math.isfinite(np.add.reduce(x, axis=None))
     return bool(np.all(np.isfinite(x)))

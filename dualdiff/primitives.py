@@ -153,11 +153,20 @@ def _elementwise_jvp(i: int, partial: Callable, nonfinite: bool) -> Callable:
 
 def _elementwise_vjp(i: int, partial: Callable, nonfinite: bool) -> Callable:
     def vjp(g, out, args, params):
-        if type(g) is float and g == 0.0:
+        tg = type(g)
+        if tg is float and g == 0.0:
             return 0.0 if shape(args[i]) == () else np.zeros(shape(args[i]))
         p = partial(out, *args)
-        if type(g) is float and type(p) is float:
+        tp = type(p)
+        if tg is float and tp is float:
             return p * g  # a scalar cotangent means every argument is a scalar
+        if tg is np.ndarray and (tp is np.ndarray or tp is float):
+            # Plain arrays (the hot case): the same steps as below, without the dispatch.
+            c = g if tp is float and p == 1.0 else p * g
+            if nonfinite and not is_finite_everywhere(p):
+                c = np.where(g == 0.0, 0.0, c)
+            target = shape(args[i])
+            return c if c.shape == target else unbroadcast(c, target)
         c = _scale(p, g)
         if nonfinite:
             c = _mask_zero(c, g, p)
@@ -721,6 +730,8 @@ def _shift_axis(axis: tuple | None, nd: int, batched: bool) -> tuple | None:
 
 def _expand_reduced(g: Any, xshape: tuple, axis: tuple | None, keepdims: bool) -> Any:
     """Broadcast a reduction's cotangent back to the input shape."""
+    if type(g) is float:
+        return np.broadcast_to(g, xshape)
     if not keepdims:
         kept = tuple(1 if (axis is None or k in axis) else n for k, n in enumerate(xshape))
         g = reshape(g, kept)
