@@ -76,8 +76,13 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
     if len(primals) != len(tangents):
         raise ValueError(f"jvp got {len(primals)} primals but {len(tangents)} tangents")
     level = new_level()
-    if all(type(p) is float and type(t) is float for p, t in zip(primals, tangents)):
-        out = f(*[make_dual(p, t, level) for p, t in zip(primals, tangents)])
+    scalar_args = []
+    for p, t in zip(primals, tangents):
+        if type(p) is not float or type(t) is not float:
+            break
+        scalar_args.append(make_dual(p, t, level))
+    else:  # every argument a float: the common scalar case, without pytree handling
+        out = f(*scalar_args)
         if type(out) is Dual and out._level == level:
             return out.value, out.tangent
         return _split_output(out, level)
@@ -220,12 +225,13 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
     """``(f(*args), ∇f(*args))`` by one forward recording and one backward sweep."""
 
     single = isinstance(argnums, (int, np.integer))
+    simple = (argnums,) if single else tuple(argnums)
 
     @functools.wraps(f)
     def vg(*args: Any, **kwargs: Any) -> Any:
         tape = Tape()
-        if single and not has_aux and 0 <= argnums < len(args) and type(args[argnums]) is float:
-            return _scalar_value_and_grad(f, args, kwargs, argnums, tape)
+        if not has_aux and all(0 <= i < len(args) and type(args[i]) is float for i in simple):
+            return _scalar_value_and_grad(f, args, kwargs, simple, single, tape)
         nums = _argnum_tuple(argnums, len(args))
         call, leaves = _record(tape, args, nums)
         out = f(*call, **kwargs)
@@ -244,15 +250,19 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
     return vg
 
 
-def _scalar_value_and_grad(f: Callable, args: tuple, kwargs: dict, i: int, tape: Tape) -> tuple:
-    """The common case of one float argument, without pytree handling (same result)."""
-    x = tape.leaf(args[i])
-    out = f(*args[:i], x, *args[i + 1:], **kwargs)
+def _scalar_value_and_grad(f: Callable, args: tuple, kwargs: dict, nums: tuple[int, ...],
+                           single: bool, tape: Tape) -> tuple:
+    """The common case of float arguments, without pytree handling (same result)."""
+    call = list(args)
+    for i in nums:
+        call[i] = tape.leaf(args[i])
+    out = f(*call, **kwargs)
     if shape(out) != ():
         raise TypeError(f"grad requires a scalar output, got shape {shape(out)}; "
                         "use jacrev or vjp for non-scalar outputs")
-    g = tape.backward(out, 1.0)[x.index]
-    return _value_of(out, tape), 0.0 if g is None else g
+    adj = tape.backward(out, 1.0)
+    grads = tuple(0.0 if adj[call[i].index] is None else adj[call[i].index] for i in nums)
+    return _value_of(out, tape), grads[0] if single else grads
 
 
 def grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> Callable:

@@ -96,28 +96,33 @@ class Tape:
                 adj[i] = None
             link = links[i]
             args = all_args[i]
-            out = outs[i]
             unary = prim.nargs == 1
             partials = prim.partials
             if type(g) is float and partials is not None:
                 # Elementwise with a scalar cotangent: every argument is a scalar, so the
-                # contribution is just partial * g (no broadcasting to undo, no mask needed
-                # unless g is zero, in which case nothing flows).
+                # contribution is just partial * g (no broadcasting to undo; a zero g
+                # contributes nothing, whatever the partial).
                 if g == 0.0:
                     continue
                 if type(link) is int:
-                    c = (partials[0](out, args) if unary else partials[0](out, *args)) * g
-                    pairs = ((link, c),)
-                else:
-                    pairs = [(j, partials[pos](out, *args) * g) for pos, j in link]
+                    c = (partials[0](outs[i], args) if unary else partials[0](outs[i], *args)) * g
+                    prev = adj[link]
+                    if prev is None:
+                        adj[link] = c
+                    elif type(prev) is float and type(c) is float:
+                        adj[link] = prev + c
+                    else:
+                        adj[link] = add(prev, c)
+                    continue
+                pairs = [(j, partials[pos](outs[i], *args) * g) for pos, j in link]
             else:
                 full = (args,) if unary else args
                 params = all_params.get(i)
                 vjps = prim.vjps
                 if type(link) is int:
-                    pairs = ((link, vjps[0](g, out, full, params)),)
+                    pairs = ((link, vjps[0](g, outs[i], full, params)),)
                 else:
-                    pairs = [(j, vjps[pos](g, out, full, params)) for pos, j in link]
+                    pairs = [(j, vjps[pos](g, outs[i], full, params)) for pos, j in link]
             for j, c in pairs:
                 prev = adj[j]
                 if prev is None:
