@@ -1,0 +1,73 @@
+"""Why is a derivative not finite? Find the operation and say so (exit 1).
+
+The value is checked before differentiating (``log(-1.0)`` is caught
+there), but a function can be finite where its derivative is not:
+``sqrt(x)`` at 0. When a command meets a non-finite derivative it calls
+:func:`require_finite`, which reruns one forward pass with every function of
+the expression watched, and names the first call whose output tangent stops
+being finite although its inputs' tangents were finite: ``the derivative of
+sqrt(0.0) is inf``. No derivative is computed here, only observed.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+import dualdiff
+from dualdiff import expr
+from dualdiff.primitives import expression_functions
+
+from .arguments import Problem
+from .errors import NotDefined
+
+
+def _tangent(value: Any) -> Any:
+    return value.tangent if isinstance(value, dualdiff.Dual) else 0.0
+
+
+def _finite(value: Any) -> bool:
+    return bool(np.all(np.isfinite(value)))
+
+
+def _call_text(name: str, args: tuple) -> str:
+    return f"{name}({', '.join(repr(float(dualdiff.primal(a))) for a in args)})"
+
+
+def _watched(name: str, fn: Callable[..., Any], found: list[str]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def watched(*args: Any) -> Any:
+        out = fn(*args)
+        if not found and all(_finite(_tangent(a)) for a in args) and not _finite(_tangent(out)):
+            found.append(f"the derivative of {_call_text(name, args)} is {float(_tangent(out))!r}")
+        return out
+
+    return watched
+
+
+def culprit(problem: Problem, direction: dict[str, float]) -> str | None:
+    """The first operation whose derivative is not finite along ``direction``, described; or None."""
+    found: list[str] = []
+    functions = {name: _watched(name, fn, found) for name, fn in expression_functions().items()}
+    watched = expr.compile(problem.text, variables=problem.variables, functions=functions)
+    tangents = tuple(float(direction.get(name, 0.0)) for name in problem.variables)
+    with np.errstate(all="ignore"):
+        dualdiff.jvp(watched, problem.values, tangents)
+    return found[0] if found else None
+
+
+def require_finite(problem: Problem, entries: Iterable[tuple[str, float, dict[str, float]]]) -> None:
+    """Raise :class:`NotDefined` for the first ``(label, value, direction)`` whose value is not finite.
+
+    ``label`` names the derivative (``∂f/∂x``); ``direction`` is the tangent
+    that produces it, used to find the operation responsible.
+    """
+    for label, value, direction in entries:
+        if not math.isfinite(value):
+            reason = culprit(problem, direction)
+            where = f" at {problem.describe_point()}"
+            raise NotDefined(f"the derivative {label} is not finite ({value!r}){where}"
+                             + (f": {reason}" if reason else ""))

@@ -1,0 +1,166 @@
+"""The one place where failures become exit codes and messages (DESIGN §5).
+
+Every command body runs inside :func:`reported`. Whatever goes wrong ends as
+a short message on stderr and an exit code, never as a traceback:
+
+* exit 2, usage: anything wrong with what the user typed. The library's
+  :class:`~dualdiff.errors.ExpressionError` family (bad syntax, unknown
+  function, unknown or missing variable, malformed ``NAME=VALUE``) and the
+  CLI's own :class:`UsageProblem`. One line; a syntax error adds a second
+  line with a caret under the offending column of the expression.
+* exit 1, not defined: :class:`~dualdiff.errors.DomainError` (``log(-1.0)``)
+  and :class:`NotDefined` (a derivative that is not finite).
+* exit 1, internal error: anything else, as one line naming the exception,
+  so a bug is never silent and never a wall of traceback.
+
+This module imports nothing heavy: ``dualdiff`` (and so numpy) is imported
+only when an error has to be classified, which keeps ``dualdiff --help`` fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from typing import Any, Callable, TypeVar
+
+USAGE = 2
+NOT_DEFINED = 1
+INTERNAL = 1
+
+_EXCERPT = 60
+"""Characters of the expression shown on each side of the caret (a 100k-character
+expression must not become a 100k-character error line)."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class CliError(Exception):
+    """A failure the CLI detected itself; ``exit_code`` says which kind."""
+
+    exit_code = INTERNAL
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class UsageProblem(CliError):
+    """Wrong use of a command that the expression language cannot know about
+    (no expression given, a tangent for a name that is not a variable, ...)."""
+
+    exit_code = USAGE
+
+
+class NotDefined(CliError):
+    """The function or its derivative is not finite at the point."""
+
+    exit_code = NOT_DEFINED
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal and one line long, same length (so carets still line up).
+
+    Whitespace becomes a space (the expression language treats it so) and any
+    other non-printable character (escape sequences!) a ``?``.
+    """
+    return "".join(ch if ch.isprintable() else (" " if ch.isspace() else "?") for ch in text)
+
+
+def excerpt(text: str, column: int) -> tuple[str, int]:
+    """A window of ``text`` around ``column`` and the caret position inside it."""
+    text = printable(text)
+    column = max(0, min(column, len(text)))
+    start = max(0, column - _EXCERPT)
+    end = min(len(text), column + _EXCERPT)
+    head = "..." if start > 0 else ""
+    tail = "..." if end < len(text) else ""
+    return head + text[start:end] + tail, len(head) + column - start
+
+
+def _display_width(text: str) -> int:
+    """Terminal columns taken by ``text`` (wide East Asian characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def usage_lines(message: str, text: str | None = None, column: int | None = None) -> list[str]:
+    """``error: message`` and, if a column is known, the expression with a caret under it.
+
+    The expression goes at the end of the first line and the caret on the
+    second, so the error stays two lines however the expression looks.
+    """
+    first = f"error: {printable(message)}"
+    if text is None or column is None or not text.strip():
+        return [first]
+    shown, caret = excerpt(text, column)
+    first += ": "
+    return [first + shown, " " * (_display_width(first) + _display_width(shown[:caret])) + "^"]
+
+
+def _expression_error_lines(err: Any) -> list[str]:
+    from dualdiff.errors import DisallowedSyntaxError, ExpressionSyntaxError
+
+    if isinstance(err, (ExpressionSyntaxError, DisallowedSyntaxError)):
+        return usage_lines(err.message, err.text, err.column)
+    return usage_lines(err.message)
+
+
+def classify(exc: BaseException) -> tuple[int, list[str]]:
+    """The exit code and stderr lines for ``exc`` (any exception)."""
+    if isinstance(exc, CliError):
+        return exc.exit_code, [f"error: {printable(exc.message)}"]
+    from dualdiff.errors import DomainError, ExpressionError
+
+    if isinstance(exc, ExpressionError):
+        return USAGE, _expression_error_lines(exc)
+    if isinstance(exc, DomainError):
+        return NOT_DEFINED, [f"error: not defined at the point: {printable(str(exc))}"]
+    detail = printable(str(exc)) or "no details"
+    return INTERNAL, [f"internal error ({type(exc).__name__}): {detail}; please report this"]
+
+
+def write_error(lines: list[str]) -> None:
+    """Write the error lines to stderr, whatever its encoding can represent."""
+    stream = sys.stderr
+    text = "\n".join(lines) + "\n"
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+    stream.flush()
+
+
+def reported(command: F) -> F:
+    """Run a command body; turn any failure into its message and exit code (see the module doc).
+
+    ``SystemExit``, ``KeyboardInterrupt`` and the CLI framework's own exit
+    exceptions pass through (they are not ``Exception``s, or are re-raised),
+    and so does a broken pipe, which the framework handles quietly.
+    """
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BrokenPipeError:
+            raise
+        except Exception as exc:  # this is the one place that maps them all
+            if _is_framework_exit(exc):
+                raise
+            code, lines = classify(exc)
+            write_error(lines)
+            raise _exit(code) from None
+
+    return run  # type: ignore[return-value]
+
+
+def _is_framework_exit(exc: Exception) -> bool:
+    """typer's ``Exit``/``Abort`` are control flow and its usage errors are reported by the app."""
+    import typer
+
+    return isinstance(exc, (typer.Exit, typer.Abort, typer.TyperException))
+
+
+def _exit(code: int) -> Exception:
+    import typer
+
+    return typer.Exit(code)
