@@ -109,57 +109,87 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
     return _split_output(f(*args), level, batch)
 
 
+def _input_leaves(args: tuple, nums: tuple[int, ...]) -> list[tuple[list, Callable]]:
+    """Per differentiated argument: its lifted leaves and the function rebuilding its structure."""
+    trees = []
+    for i in nums:
+        leaves, rebuild = flatten(args[i])
+        trees.append(([_lift_arg(x, f"argument {i}") for x in leaves], rebuild))
+    return trees
+
+
+def _with_leaves(args: tuple, nums: tuple[int, ...], trees: list, new_leaves: list) -> list:
+    """``args`` with the differentiated arguments rebuilt from ``new_leaves`` (in flat order)."""
+    call = list(args)
+    pos = 0
+    for i, (leaves, rebuild) in zip(nums, trees):
+        call[i] = rebuild(new_leaves[pos:pos + len(leaves)])
+        pos += len(leaves)
+    return call
+
+
+def _assemble(jac: Callable[[int, int], Any], out_leaves: list, out_rebuild: Callable,
+              trees: list, single: bool) -> Any:
+    """JAX's layout: per argument, the output structure holding the input structure of Jacobians."""
+    results, flat_index = [], 0
+    for leaves, rebuild in trees:
+        ks = range(flat_index, flat_index + len(leaves))
+        flat_index += len(leaves)
+        results.append(out_rebuild([rebuild([jac(o, k) for k in ks])
+                                    for o in range(len(out_leaves))]))
+    return results[0] if single else tuple(results)
+
+
 def jacfwd(f: Callable, argnums: ArgNums = 0, chunk: int | None = None) -> Callable:
     """Jacobian by forward mode: all directions batched in one pass (or ``chunk`` at a time).
 
     The Jacobian of an output of shape ``S`` with respect to an input of
     shape ``X`` has shape ``S + X``. With a tuple ``argnums`` the result is a
-    tuple, one Jacobian per argument, still from one batched pass.
+    tuple, one Jacobian per argument, still from one batched pass. Arguments
+    and outputs may be tuples/lists/dicts of arrays, laid out as JAX does.
     """
     if chunk is not None and int(chunk) < 1:
         raise ValueError("chunk must be a positive number of directions")
+    single = isinstance(argnums, (int, np.integer))
 
     @functools.wraps(f)
     def jacobian(*args: Any) -> Any:
         nums = _argnum_tuple(argnums, len(args))
-        xs = {i: _lift_arg(args[i], f"argument {i}") for i in nums}
-        sizes = [int(np.size(primal(xs[i]))) for i in nums]
+        trees = _input_leaves(args, nums)
+        flat = [x for leaves, _ in trees for x in leaves]
+        sizes = [int(np.size(primal(x))) for x in flat]
         offsets = np.cumsum([0] + sizes)
         total = int(offsets[-1])
-        step = total if chunk is None else int(chunk)
+        step = max(total if chunk is None else int(chunk), 1)
         pieces = []
         out_values = None
-        for start in range(0, max(total, 1), max(step, 1)):
+        for start in range(0, max(total, 1), step):
             stop = min(start + step, total)
             level = new_level()
-            call = list(args)
-            for j, i in enumerate(nums):
-                lo, hi = max(start, offsets[j]), min(stop, offsets[j + 1])
-                x = xs[i]
+            seeded = []
+            for k, x in enumerate(flat):
+                lo, hi = max(start, offsets[k]), min(stop, offsets[k + 1])
                 if lo >= hi:
-                    call[i] = x
+                    seeded.append(x)
                     continue
-                seed = np.zeros((stop - start, sizes[j]))
+                seed = np.zeros((stop - start, sizes[k]))
                 rows = np.arange(lo, hi)
-                seed[rows - start, rows - offsets[j]] = 1.0
-                call[i] = make_dual(x, seed.reshape((stop - start,) + shape(x)), level)
-            out_values, tangents = _split_output(f(*call), level, stop - start)
-            pieces.append(tangents)
-        out_leaves, rebuild = flatten(out_values)
-        tangent_leaves = [flatten(p)[0] for p in pieces]
-        results = []
-        for j, i in enumerate(nums):
-            per_leaf = []
-            for leaf_index, leaf in enumerate(out_leaves):
-                parts = [tl[leaf_index] for tl in tangent_leaves]
-                t = parts[0] if len(parts) == 1 else P.concatenate(parts)
-                if sizes[j] != total:
-                    t = P.getitem(t, slice(int(offsets[j]), int(offsets[j + 1])))
-                jac = P.reshape(P.moveaxis(t, 0, -1) if ndim(t) > 1 else t,
-                                shape(leaf) + shape(xs[i]))
-                per_leaf.append(jac)
-            results.append(rebuild(per_leaf))
-        return results[0] if isinstance(argnums, (int, np.integer)) else tuple(results)
+                seed[rows - start, rows - offsets[k]] = 1.0
+                seeded.append(make_dual(x, seed.reshape((stop - start,) + shape(x)), level))
+            out = f(*_with_leaves(args, nums, trees, seeded))
+            out_values, tangents = _split_output(out, level, stop - start)
+            pieces.append(flatten(tangents)[0])
+        out_leaves, out_rebuild = flatten(out_values)
+
+        def jac(o: int, k: int) -> Any:
+            parts = [piece[o] for piece in pieces]
+            t = parts[0] if len(parts) == 1 else P.concatenate(parts)
+            if sizes[k] != total:
+                t = P.getitem(t, slice(int(offsets[k]), int(offsets[k + 1])))
+            return P.reshape(P.moveaxis(t, 0, -1) if ndim(t) > 1 else t,
+                             shape(out_leaves[o]) + shape(flat[k]))
+
+        return _assemble(jac, out_leaves, out_rebuild, trees, single)
 
     return jacobian
 
@@ -309,33 +339,40 @@ def vjp(f: Callable, *primals: Any) -> tuple[Any, Callable]:
 
 
 def jacrev(f: Callable, argnums: ArgNums = 0) -> Callable:
-    """Jacobian by reverse mode: one recording, one backward sweep per output element."""
+    """Jacobian by reverse mode: one recording, one backward sweep per output element.
+
+    Layout and pytree handling as :func:`jacfwd`.
+    """
+    single = isinstance(argnums, (int, np.integer))
 
     @functools.wraps(f)
     def jacobian(*args: Any) -> Any:
         nums = _argnum_tuple(argnums, len(args))
-        lifted = [_lift_arg(a, f"argument {i}") if i in nums else a for i, a in enumerate(args)]
+        trees = _input_leaves(args, nums)
+        flat = [x for leaves, _ in trees for x in leaves]
 
-        def g(*xs):
-            call = list(lifted)
-            for i, x in zip(nums, xs):
-                call[i] = x
-            return f(*call)
+        def g(*leaves):
+            return f(*_with_leaves(args, nums, trees, list(leaves)))
 
-        out, pullback = vjp(g, *(lifted[i] for i in nums))
-        out_shape = shape(out)
-        m = int(np.prod(out_shape))
-        rows: list[list] = [[] for _ in nums]
-        for r in range(m):
-            ct = np.zeros(m)
-            ct[r] = 1.0
-            cts = pullback(ct.reshape(out_shape) if out_shape else 1.0)
-            for j, c in enumerate(cts):
-                rows[j].append(c)
-        results = []
-        for j, i in enumerate(nums):
-            results.append(P.reshape(P.stack(rows[j]), out_shape + shape(lifted[i])))
-        return results[0] if isinstance(argnums, (int, np.integer)) else tuple(results)
+        out, pullback = vjp(g, *flat)
+        out_leaves, out_rebuild = flatten(out)
+        rows: dict[tuple[int, int], list] = {}
+        for o, leaf in enumerate(out_leaves):
+            m = int(np.prod(shape(leaf)))
+            for r in range(m):
+                cts = [zeros_like_value(x) for x in out_leaves]
+                basis = np.zeros(m)
+                basis[r] = 1.0
+                cts[o] = basis.reshape(shape(leaf)) if shape(leaf) else 1.0
+                for k, c in enumerate(pullback(out_rebuild(cts))):
+                    rows.setdefault((o, k), []).append(c)
+
+        def jac(o: int, k: int) -> Any:
+            target = shape(out_leaves[o]) + shape(flat[k])
+            found = rows.get((o, k))
+            return P.reshape(P.stack(found), target) if found else np.zeros(target)
+
+        return _assemble(jac, out_leaves, out_rebuild, trees, single)
 
     return jacobian
 

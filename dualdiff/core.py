@@ -373,13 +373,16 @@ def make_function(prim: Primitive) -> Callable:
     return fn
 
 
-def refuse_unknown(func: Any) -> NoDerivativeRule:
-    """The error for a numpy function without a rule, naming it (DESIGN §6.9)."""
+def refuse_unknown(func: Any, method: str | None = None) -> NoDerivativeRule:
+    """The error for a numpy function without a rule, naming it (DESIGN §6.9).
+
+    ``method`` names a ufunc method (``numpy.add.accumulate``).
+    """
     module = getattr(func, "__module__", None) or "numpy"
     name = getattr(func, "__name__", repr(func))
+    full = f"{module}.{name}" + (f".{method}" if method else "")
     return NoDerivativeRule(
-        f"no derivative rule for {module}.{name}; dualdiff.custom_jvp can register one"
-    )
+        f"no derivative rule for {full}; dualdiff.custom_primitive can register one")
 
 
 def known_primal(x: Any) -> Any:

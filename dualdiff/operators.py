@@ -44,9 +44,10 @@ def _install_operators(cls: type) -> None:
 
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
-    if method != "__call__" or kwargs.get("out") is not None:
-        raise refuse_unknown(getattr(ufunc, method, ufunc)) if method != "__call__" else TypeError(
-            f"numpy.{ufunc.__name__}(..., out=...) cannot hold a dualdiff value")
+    if method != "__call__":
+        raise refuse_unknown(ufunc, method)
+    if kwargs.get("out") is not None:
+        raise TypeError(f"numpy.{ufunc.__name__}(..., out=...) cannot hold a dualdiff value")
     if ufunc in _COMPARISONS:
         return ufunc(*(primal(x) for x in inputs))
     fn = _UFUNCS.get(ufunc)

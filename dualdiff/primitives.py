@@ -315,8 +315,9 @@ reciprocal = elementwise("reciprocal", np.reciprocal, lambda out, x: -(out * out
 # ---------------------------------------------------------------------------
 exp = elementwise("exp", np.exp, lambda out, x: out, scalar_impl=math.exp,
                   doc="exp(x) (reuses the output)", domain=_R, numpy=[np.exp])
-expm1 = elementwise("expm1", np.expm1, lambda out, x: out + 1.0, scalar_impl=math.expm1,
-                    doc="exp(x)", domain=_R, numpy=[np.expm1])
+expm1 = elementwise("expm1", np.expm1, lambda out, x: exp(x), scalar_impl=math.expm1,
+                    doc="exp(x) (not out + 1, which cancels for x ≪ 0)", domain=_R,
+                    edges=[(-20.0,), (-40.0,)], numpy=[np.expm1])
 log = elementwise("log", np.log, lambda out, x: div(1.0, x), scalar_impl=math.log, nonfinite=True,
                   doc="1/x; domain x > 0 (log 0 = -inf, negative x gives NaN)",
                   domain=_POS, edges=[(1e-8,), (1e8,)], numpy=[np.log])
@@ -367,9 +368,10 @@ sinh = elementwise("sinh", np.sinh, lambda out, x: cosh(x), scalar_impl=math.sin
                    doc="cosh(x)", domain=_R, numpy=[np.sinh])
 cosh = elementwise("cosh", np.cosh, lambda out, x: sinh(x), scalar_impl=math.cosh,
                    doc="sinh(x)", domain=_R, numpy=[np.cosh])
-tanh = elementwise("tanh", np.tanh, lambda out, x: 1.0 - out * out, scalar_impl=math.tanh,
-                   doc="1 - tanh²(x) (reuses the output)", domain=_R, edges=[(20.0,)],
-                   numpy=[np.tanh])
+tanh = elementwise("tanh", np.tanh, lambda out, x: div(1.0, square(cosh(x))),
+                   scalar_impl=math.tanh,
+                   doc="1/cosh²(x) (not 1 - tanh², which cancels to 0 for |x| ≳ 19)",
+                   domain=_R, edges=[(10.0,), (-40.0,)], numpy=[np.tanh])
 arcsinh = elementwise("arcsinh", np.arcsinh, lambda out, x: div(1.0, sqrt(x * x + 1.0)),
                       scalar_impl=math.asinh, doc="1/√(x²+1)", domain=_R, numpy=[np.arcsinh])
 arccosh = elementwise("arccosh", np.arccosh, lambda out, x: div(1.0, sqrt(x * x - 1.0)),
@@ -388,9 +390,10 @@ hypot = elementwise("hypot", np.hypot, lambda out, x, y: div(x, out), lambda out
 # ---------------------------------------------------------------------------
 # Neural-network activations and piecewise functions
 # ---------------------------------------------------------------------------
-sigmoid = elementwise("sigmoid", _sigmoid_array, lambda out, x: out * (1.0 - out),
-                      scalar_impl=_sigmoid_scalar, doc="σ(x)(1-σ(x)) (reuses the output)",
-                      domain=[(-8.0, 8.0)], edges=[(-30.0,), (30.0,)])
+sigmoid = elementwise("sigmoid", _sigmoid_array, lambda out, x: out * sigmoid(-x),
+                      scalar_impl=_sigmoid_scalar,
+                      doc="σ(x)σ(-x) (= σ(1-σ), without the cancellation of 1-σ for x ≫ 0)",
+                      domain=[(-8.0, 8.0)], edges=[(-30.0,), (30.0,), (40.0,)])
 softplus = elementwise("softplus", lambda x: np.logaddexp(0.0, x), lambda out, x: sigmoid(x),
                        scalar_impl=_softplus_scalar, doc="σ(x); computed as log(1+eˣ) stably",
                        domain=[(-8.0, 8.0)], edges=[(-30.0,), (30.0,)])
