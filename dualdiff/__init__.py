@@ -53,8 +53,22 @@ __all__ = [
     "squeeze", "getitem", "concatenate", "stack", "stop_gradient",
 ]
 
-from . import expr  # noqa: E402  (the safe expression language; no eval anywhere)
-from . import finite_diff  # noqa: E402  (pure numpy; the independent reference)
-from .finite_diff import check_grads  # noqa: E402
+_LAZY_MODULES = ("expr", "finite_diff", "symbolic", "trace")
 
-__all__ += ["expr", "finite_diff", "check_grads", "InvalidAssignmentError"]
+
+def __getattr__(name: str):
+    """Import the expression language, finite differences, symbolic mode and traces on first use.
+
+    They are not needed for ``jvp``/``grad`` in a hot loop, and importing them
+    eagerly would add to every ``import dualdiff``.
+    """
+    import importlib
+
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name == "check_grads":
+        return importlib.import_module(".finite_diff", __name__).check_grads
+    raise AttributeError(f"module 'dualdiff' has no attribute {name!r}")
+
+
+__all__ += ["expr", "finite_diff", "symbolic", "trace", "check_grads", "InvalidAssignmentError"]
