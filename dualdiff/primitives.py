@@ -346,11 +346,11 @@ cos = elementwise("cos", np.cos, lambda out, x: -sin(x), scalar_impl=math.cos, d
                   domain=[(-6.0, 6.0)], numpy=[np.cos])
 tan = elementwise("tan", np.tan, lambda out, x: 1.0 + out * out, scalar_impl=math.tan,
                   doc="1 + tan²(x) (reuses the output)", domain=[(-1.4, 1.4)], numpy=[np.tan])
-arcsin = elementwise("arcsin", np.arcsin, lambda out, x: div(1.0, sqrt(1.0 - x * x)),
+arcsin = elementwise("arcsin", np.arcsin, lambda out, x: div(1.0, sqrt((1.0 - x) * (1.0 + x))),
                      scalar_impl=math.asin, nonfinite=True,
                      doc="1/√(1-x²); +inf at x = ±1; domain |x| ≤ 1", domain=_UNIT,
                      edges=[(0.999999,), (-0.999999,), (0.0,)], numpy=[np.arcsin])
-arccos = elementwise("arccos", np.arccos, lambda out, x: div(-1.0, sqrt(1.0 - x * x)),
+arccos = elementwise("arccos", np.arccos, lambda out, x: div(-1.0, sqrt((1.0 - x) * (1.0 + x))),
                      scalar_impl=math.acos, nonfinite=True,
                      doc="-1/√(1-x²); -inf at x = ±1; domain |x| ≤ 1", domain=_UNIT,
                      edges=[(0.999999,), (0.0,)], numpy=[np.arccos])
@@ -374,11 +374,11 @@ tanh = elementwise("tanh", np.tanh, lambda out, x: div(1.0, square(cosh(x))),
                    domain=_R, edges=[(10.0,), (-40.0,)], numpy=[np.tanh])
 arcsinh = elementwise("arcsinh", np.arcsinh, lambda out, x: div(1.0, sqrt(x * x + 1.0)),
                       scalar_impl=math.asinh, doc="1/√(x²+1)", domain=_R, numpy=[np.arcsinh])
-arccosh = elementwise("arccosh", np.arccosh, lambda out, x: div(1.0, sqrt(x * x - 1.0)),
+arccosh = elementwise("arccosh", np.arccosh, lambda out, x: div(1.0, sqrt((x - 1.0) * (x + 1.0))),
                       scalar_impl=math.acosh, nonfinite=True,
                       doc="1/√(x²-1); +inf at x = 1; domain x ≥ 1", domain=[(1.05, 5.0)],
                       edges=[(1.000001,)], numpy=[np.arccosh])
-arctanh = elementwise("arctanh", np.arctanh, lambda out, x: div(1.0, 1.0 - x * x),
+arctanh = elementwise("arctanh", np.arctanh, lambda out, x: div(1.0, (1.0 - x) * (1.0 + x)),
                       scalar_impl=math.atanh, nonfinite=True,
                       doc="1/(1-x²); ±inf at x = ±1; domain |x| < 1", domain=_UNIT,
                       edges=[(0.999999,)], numpy=[np.arctanh])
