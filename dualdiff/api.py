@@ -172,9 +172,12 @@ def jacfwd(f: Callable, argnums: ArgNums = 0, chunk: int | None = None) -> Calla
                 if lo >= hi:
                     seeded.append(x)
                     continue
-                seed = np.zeros((stop - start, sizes[k]))
-                rows = np.arange(lo, hi)
-                seed[rows - start, rows - offsets[k]] = 1.0
+                if stop - start == sizes[k] == hi - lo:
+                    seed = np.eye(sizes[k])  # this chunk is exactly this input's directions
+                else:
+                    seed = np.zeros((stop - start, sizes[k]))
+                    rows = np.arange(lo, hi)
+                    seed[rows - start, rows - offsets[k]] = 1.0
                 seeded.append(make_dual(x, seed.reshape((stop - start,) + shape(x)), level))
             out = f(*_with_leaves(args, nums, trees, seeded))
             out_values, tangents = _split_output(out, level, stop - start)

@@ -868,6 +868,8 @@ def _matmul_jvp_b(t, out, args, p, batched):
     if not batched:
         return matmul(a, t)
     k = _batch(t)
+    if ndim(b) == 1 and ndim(a) == 2:
+        return matmul(t, transpose(a))  # (k, m): every direction as a row, contiguous
     if ndim(b) == 1:
         r = matmul(a, transpose(t))  # (..., k): every direction as a column
         return moveaxis(r, -1, 0)

@@ -104,17 +104,14 @@ class Tape:
                 # contributes nothing, whatever the partial).
                 if g == 0.0:
                     continue
+                out = outs[i]
                 if type(link) is int:
-                    c = (partials[0](outs[i], args) if unary else partials[0](outs[i], *args)) * g
-                    prev = adj[link]
-                    if prev is None:
-                        adj[link] = c
-                    elif type(prev) is float and type(c) is float:
-                        adj[link] = prev + c
-                    else:
-                        adj[link] = add(prev, c)
-                    continue
-                pairs = [(j, partials[pos](outs[i], *args) * g) for pos, j in link]
+                    pairs = ((link, (partials[0](out, args) if unary
+                                     else partials[0](out, *args)) * g),)
+                else:
+                    pairs = []
+                    for pos, j in link:
+                        pairs.append((j, partials[pos](out, *args) * g))
             else:
                 full = (args,) if unary else args
                 params = all_params.get(i)
@@ -122,7 +119,9 @@ class Tape:
                 if type(link) is int:
                     pairs = ((link, vjps[0](g, outs[i], full, params)),)
                 else:
-                    pairs = [(j, vjps[pos](g, outs[i], full, params)) for pos, j in link]
+                    pairs = []
+                    for pos, j in link:
+                        pairs.append((j, vjps[pos](g, outs[i], full, params)))
             for j, c in pairs:
                 prev = adj[j]
                 if prev is None:
