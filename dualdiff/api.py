@@ -11,12 +11,13 @@ call's values are constants to an inner one (no perturbation confusion).
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from . import primitives as P
-from .core import lift, ndim, new_level, primal, shape
+from .core import _F64, lift, ndim, new_level, primal, shape
 from .dual import Dual, make_dual
 from .tape import Tape, Var, zeros_like_value
 from .tree import flatten
@@ -76,13 +77,15 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
     if len(primals) != len(tangents):
         raise ValueError(f"jvp got {len(primals)} primals but {len(tangents)} tangents")
     level = new_level()
-    scalar_args = []
+    plain_args = []
     for p, t in zip(primals, tangents):
-        if type(p) is not float or type(t) is not float:
+        tp = type(p)
+        if tp is not type(t) or not (tp is float or (
+                tp is np.ndarray and p.dtype is _F64 and t.dtype is _F64 and p.shape == t.shape)):
             break
-        scalar_args.append(make_dual(p, t, level))
-    else:  # every argument a float: the common scalar case, without pytree handling
-        out = f(*scalar_args)
+        plain_args.append(make_dual(p, t, level))
+    else:  # floats, or float64 arrays with unbatched tangents: no pytree handling needed
+        out = f(*plain_args)
         if type(out) is Dual and out._level == level:
             return out.value, out.tangent
         return _split_output(out, level)
@@ -263,8 +266,8 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
     @functools.wraps(f)
     def vg(*args: Any, **kwargs: Any) -> Any:
         tape = Tape()
-        if not has_aux and all(0 <= i < len(args) and type(args[i]) is float for i in simple):
-            return _scalar_value_and_grad(f, args, kwargs, simple, single, tape)
+        if not has_aux and all(0 <= i < len(args) and _is_plain(args[i]) for i in simple):
+            return _plain_value_and_grad(f, args, kwargs, simple, single, tape)
         nums = _argnum_tuple(argnums, len(args))
         call, leaves = _record(tape, args, nums)
         out = f(*call, **kwargs)
@@ -283,9 +286,13 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
     return vg
 
 
-def _scalar_value_and_grad(f: Callable, args: tuple, kwargs: dict, nums: tuple[int, ...],
-                           single: bool, tape: Tape) -> tuple:
-    """The common case of float arguments, without pytree handling (same result)."""
+def _is_plain(x: Any) -> bool:
+    return type(x) is float or (type(x) is np.ndarray and x.dtype is _F64)
+
+
+def _plain_value_and_grad(f: Callable, args: tuple, kwargs: dict, nums: tuple[int, ...],
+                          single: bool, tape: Tape) -> tuple:
+    """The common case of float / float64-array arguments, without pytree handling (same result)."""
     call = list(args)
     for i in nums:
         call[i] = tape.leaf(args[i])
@@ -294,7 +301,8 @@ def _scalar_value_and_grad(f: Callable, args: tuple, kwargs: dict, nums: tuple[i
         raise TypeError(f"grad requires a scalar output, got shape {shape(out)}; "
                         "use jacrev or vjp for non-scalar outputs")
     adj = tape.backward(out, 1.0)
-    grads = tuple(0.0 if adj[call[i].index] is None else adj[call[i].index] for i in nums)
+    grads = tuple(zeros_like_value(args[i]) if adj[call[i].index] is None
+                  else _owned(adj[call[i].index]) for i in nums)
     return _value_of(out, tape), grads[0] if single else grads
 
 
@@ -361,7 +369,7 @@ def jacrev(f: Callable, argnums: ArgNums = 0) -> Callable:
         out_leaves, out_rebuild = flatten(out)
         rows: dict[tuple[int, int], list] = {}
         for o, leaf in enumerate(out_leaves):
-            m = int(np.prod(shape(leaf)))
+            m = math.prod(shape(leaf))
             for r in range(m):
                 cts = [zeros_like_value(x) for x in out_leaves]
                 basis = np.zeros(m)

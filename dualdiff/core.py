@@ -252,7 +252,7 @@ class Primitive:
     def evaluate(self, args: tuple, params: dict) -> Any:
         """Run the implementation on plain (unboxed, lifted) arguments."""
         scalar = self.scalar_impl
-        if scalar is not None and not params and all(type(a) is float for a in args):
+        if scalar is not None and not params and _all_floats(args):
             try:
                 return scalar(*args)
             except _DOMAIN_ERRORS:
@@ -282,16 +282,31 @@ class Primitive:
         return tuple(float(rng.uniform(lo, hi)) for lo, hi in self.domain or [(-2.0, 2.0)] * self.nargs)
 
 
+def _all_floats(args: tuple) -> bool:
+    for a in args:
+        if type(a) is not float:
+            return False
+    return True
+
+
 def bind(prim: Primitive, args: tuple, params: dict) -> Any:
     """Apply ``prim``: plain evaluation, or the highest box level's rule."""
     top = None
+    needs_lift = False
     for a in args:
-        if isinstance(a, Box) and (top is None or a._level > top._level):
-            top = a
+        ta = type(a)
+        if ta is float or (ta is ndarray and a.dtype is _F64):
+            continue
+        if isinstance(a, Box):
+            if top is None or a._level > top._level:
+                top = a
+        else:
+            needs_lift = True
+    if needs_lift:
+        args = tuple(a if isinstance(a, Box) else lift(a) for a in args)
     if top is None:
-        return prim.evaluate(tuple(lift(a) for a in args), params)
-    return type(top)._apply(prim, tuple(a if isinstance(a, Box) else lift(a) for a in args),
-                            params, top._level)
+        return prim.evaluate(args, params)
+    return type(top)._apply(prim, args, params, top._level)
 
 
 def unbox_level(args: tuple, level: int) -> tuple[list, list]:

@@ -734,7 +734,9 @@ def _shift_axis(axis: tuple | None, nd: int, batched: bool) -> tuple | None:
 def _expand_reduced(g: Any, xshape: tuple, axis: tuple | None, keepdims: bool) -> Any:
     """Broadcast a reduction's cotangent back to the input shape."""
     if type(g) is float:
-        return np.broadcast_to(g, xshape)
+        # A scalar seed (the usual loss): small arrays are cheaper to fill than to view through
+        # np.broadcast_to (a Python-level function); large ones are not worth allocating.
+        return np.full(xshape, g) if math.prod(xshape) <= 4096 else np.broadcast_to(g, xshape)
     if not keepdims:
         kept = tuple(1 if (axis is None or k in axis) else n for k, n in enumerate(xshape))
         g = reshape(g, kept)
@@ -754,7 +756,7 @@ def sum_(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
 
 
 _sum = _reduction(
-    "sum", lambda x, axis, keepdims: np.sum(x, axis=axis, keepdims=keepdims), sum_,
+    "sum", lambda x, axis, keepdims: np.add.reduce(x, axis=axis, keepdims=keepdims), sum_,
     lambda t, out, args, p, batched: sum_(t, _shift_axis(p["axis"], ndim(args[0]), batched),
                                           p["keepdims"]),
     lambda g, out, args, p: _expand_reduced(g, shape(args[0]), p["axis"], p["keepdims"]),
@@ -763,7 +765,7 @@ _sum = _reduction(
 
 def _count(x: Any, axis: tuple | None) -> int:
     s = shape(x)
-    return int(np.prod(s)) if axis is None else int(np.prod([s[a] for a in axis]))
+    return math.prod(s) if axis is None else math.prod(s[a] for a in axis)
 
 
 def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
