@@ -248,6 +248,11 @@ def functions(names: Optional[List[str]] = typer.Argument(None, metavar="NAME", 
     command.main(names or [], as_json)
 
 
+from . import teaching  # noqa: E402  (the teaching commands: trace, graph, symbolic, quiz, fd-sweep)
+
+teaching.register(app, _Command, _EXPRESSION_COMMAND)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     for stream in (sys.stdout, sys.stderr):

@@ -58,6 +58,8 @@ METHODS: list[Method] = [
            lambda problem, step: compute.forward_gradient(problem), ad_entry),
     Method("reverse", "reverse mode", "reverse",
            lambda problem, step: compute.reverse_gradient(problem), ad_entry),
+    Method("symbolic", "symbolic (derivative expression)", "symbolic",
+           lambda problem, step: _symbolic_gradient(problem, step), ad_entry),
     Method("finite_difference", "central differences", "central differences",
            lambda problem, step: compute.fd_gradient(problem, "central", step), fd_entry),
     Method("richardson", "Richardson", "Richardson",
@@ -66,6 +68,13 @@ METHODS: list[Method] = [
            lambda problem, step: compute.fd_gradient(problem, "complex-step"), fd_entry),
 ]
 """The rows of ``compare``, in order; ``METHODS[0]`` is the reference (forward mode)."""
+
+
+def _symbolic_gradient(problem: Problem, step: float | None) -> compute.Gradient:
+    """The ``symbolic`` row (lives with the ``symbolic`` command; imported when compare runs it)."""
+    from .commands.symbolic import gradient
+
+    return gradient(problem, step)
 
 
 def register(method: Method, after: str | None = None) -> None:

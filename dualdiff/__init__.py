@@ -7,11 +7,10 @@ Every derivative rule lives once in :mod:`dualdiff.primitives`; forward mode
 only.
 """
 
-from . import primitives as _P
 from .api import derivative, grad, hessian, hvp, jacfwd, jacrev, jvp, value_and_grad, vjp
 from .core import Box, lift, primal
 from .dual import Dual
-from . import errors
+from . import errors  # noqa: F401  (dd.errors.SymbolicBranchError etc.)
 from .errors import (DisallowedSyntaxError, DomainError, DualdiffError, ExpressionError,
                      ExpressionSyntaxError, InvalidAssignmentError, MissingVariableError,
                      NoDerivativeRule,

@@ -27,7 +27,9 @@ from .errors import NoDerivativeRule, PrecisionLossError, SymbolicBranchError
 
 ndarray = np.ndarray
 _F64 = np.dtype(np.float64)
-_levels = itertools.count(1)
+USER_LEVEL = 1
+"""The tag of Duals built by hand (``Dual(value, tangent)``); transformations start above it."""
+_levels = itertools.count(USER_LEVEL + 1)
 _DOMAIN_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
 
 

@@ -15,10 +15,8 @@ from typing import Any
 import numpy as np
 
 from . import primitives as P
-from .core import Box, bind, lift, ndim, shape, unbox_level
+from .core import USER_LEVEL, Box, bind, lift, ndim, shape, unbox_level
 
-USER_LEVEL = 1
-"""The level of Duals built by hand with ``Dual(value, tangent)``; ``jvp`` levels are above it."""
 
 
 class Dual(Box):

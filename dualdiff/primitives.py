@@ -43,7 +43,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .core import (REGISTRATION_HOOKS, Primitive, bind, is_finite_everywhere, known_primal, lift,
+from .core import (REGISTRATION_HOOKS, Primitive, bind, is_finite_everywhere, known_primal,
                    make_function, ndim, primal, shape)
 
 REGISTRY: dict[str, Primitive] = {}

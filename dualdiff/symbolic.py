@@ -212,6 +212,22 @@ def differentiate(expression: Expression | str, wrt: str,
     node = as_node(tangent)
     value = None
     if point and all(v in point for v in expr.variables):
-        value = float(compile_expression(to_string(node), variables=expr.variables)
-                      .evaluate(point)) if type(node) is not Num else node.value
+        value = evaluate_node(node, point)
     return SymbolicDerivative(node, wrt, tree_size(node), dag_size(node), value)
+
+
+def evaluate_node(node: Node, point: Mapping[str, float]) -> float:
+    """The value of an expression DAG at ``point``, each shared subexpression computed once."""
+    from .expr import CONSTANTS
+    from .primitives import expression_functions
+
+    functions = expression_functions()
+    values: dict[int, float] = {}
+    for n in postorder_unique(node):
+        if type(n) is Num:
+            values[id(n)] = n.value
+        elif type(n) is Name:
+            values[id(n)] = CONSTANTS[n.id] if n.id in CONSTANTS else float(point[n.id])
+        else:
+            values[id(n)] = functions[n.func](*(values[id(a)] for a in n.args))
+    return float(values[id(node)])

@@ -79,7 +79,8 @@ def test_compare_json_schema_is_exactly_the_documented_one():
     doc = ok_json("compare")
     assert set(doc) == {"expression", "point", "value", "methods", "max_abs_difference"}
     m = doc["methods"]
-    assert list(m) == ["forward", "reverse", "finite_difference", "richardson", "complex_step"]
+    assert list(m) == ["forward", "reverse", "symbolic", "finite_difference", "richardson",
+                       "complex_step"]
     for key in ("forward", "reverse"):
         assert set(m[key]) == {"gradient", "passes", "seconds"}
         assert isinstance(m[key]["passes"], int) and m[key]["seconds"] > 0
