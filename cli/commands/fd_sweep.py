@@ -61,13 +61,13 @@ def check_plot_path(plot: str | None) -> None:
     """Refuse a plot that cannot be made before computing anything (see the module doc)."""
     if plot is None:
         return
-    if not matplotlib_available():
-        raise UsageProblem(f"--plot needs matplotlib, an optional extra: {INSTALL_HINT}")
     path = Path(plot)
     if path.suffix.lower() not in PLOT_FORMATS:
         raise UsageProblem(f"--plot {plot}: the file must end in {', '.join(PLOT_FORMATS)}")
     if not path.parent.is_dir():
         raise UsageProblem(f"--plot {plot}: the folder {str(path.parent)!r} does not exist")
+    if not matplotlib_available():
+        raise UsageProblem(f"--plot needs matplotlib, an optional extra: {INSTALL_HINT}")
 
 
 def _default_step(f: Any, point: np.ndarray, index: int, method: str) -> float | None:
