@@ -16,8 +16,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.machine import pin_threads  # noqa: E402  (imports no numpy)
+from benchmarks.machine import pin_threads, steady_allocator  # noqa: E402  (imports no numpy)
 
+if __name__ == "__main__":
+    steady_allocator(sys.argv)  # re-executes once with a padded heap (see its docstring)
 pin_threads()  # before anything imports numpy: BLAS reads its thread count when it loads
 
 import argparse  # noqa: E402
@@ -54,6 +56,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--peer", metavar="NAME", action="append", default=[],
                    help=f"only these peers: {', '.join(peer_registry.PEERS)}")
     p.add_argument("--list", action="store_true", help="list the scenarios and exit")
+    p.add_argument("--system-malloc", action="store_true",
+                   help="keep glibc's default heap trimming (page faults then swing the ratios)")
     sizes = p.add_argument_group("sizes (override the preset)")
     sizes.add_argument("--repeats", type=int)
     sizes.add_argument("--min-time", type=float, help="seconds each timed repeat lasts at least")

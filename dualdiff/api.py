@@ -192,8 +192,9 @@ def jacfwd(f: Callable, argnums: ArgNums = 0, chunk: int | None = None) -> Calla
             t = parts[0] if len(parts) == 1 else P.concatenate(parts)
             if sizes[k] != total:
                 t = P.getitem(t, slice(int(offsets[k]), int(offsets[k + 1])))
-            return P.reshape(P.moveaxis(t, 0, -1) if ndim(t) > 1 else t,
-                             shape(out_leaves[o]) + shape(flat[k]))
+            # (directions, *out) -> (*out, directions): the Jacobian's layout, out.shape + in.shape
+            t = P.transpose(t, tuple(range(1, ndim(t))) + (0,)) if ndim(t) > 1 else t
+            return P.reshape(t, shape(out_leaves[o]) + shape(flat[k]))
 
         return _assemble(jac, out_leaves, out_rebuild, trees, single)
 

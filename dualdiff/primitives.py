@@ -43,7 +43,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .core import (REGISTRATION_HOOKS, Primitive, bind, is_finite_everywhere, known_primal,
+from .core import (_F64, REGISTRATION_HOOKS, Primitive, bind, is_finite_everywhere, known_primal,
                    make_function, ndim, primal, shape)
 
 REGISTRY: dict[str, Primitive] = {}
@@ -510,6 +510,9 @@ def reshape(x: Any, newshape: Any) -> Any:
         newshape = np.empty(shape(x), dtype=bool).reshape(newshape).shape
     if shape(x) == newshape:
         return x
+    if type(x) is np.ndarray and x.dtype is _F64:  # plain array: what evaluate would do, directly
+        out = x.reshape(newshape)
+        return float(out) if out.ndim == 0 else out
     return bind(_reshape, (x,), {"shape": tuple(int(n) for n in newshape)})
 
 
@@ -528,6 +531,8 @@ def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
     axes = tuple(reversed(range(nd))) if axes is None else tuple(int(a) % nd for a in axes)
     if axes == tuple(range(nd)):
         return x
+    if type(x) is np.ndarray and x.dtype is _F64:
+        return x.transpose(axes)
     return bind(_transpose, (x,), {"axes": axes})
 
 
