@@ -112,13 +112,13 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
     return _split_output(f(*args), level, batch)
 
 
-def _input_leaves(args: tuple, nums: tuple[int, ...]) -> list[tuple[list, Callable]]:
-    """Per differentiated argument: its lifted leaves and the function rebuilding its structure."""
+def _input_leaves(args: tuple, nums: tuple[int, ...]) -> tuple[list[tuple[list, Callable]], list]:
+    """Per differentiated argument its lifted leaves and structure, and all leaves in flat order."""
     trees = []
     for i in nums:
         leaves, rebuild = flatten(args[i])
         trees.append(([_lift_arg(x, f"argument {i}") for x in leaves], rebuild))
-    return trees
+    return trees, [x for leaves, _ in trees for x in leaves]
 
 
 def _with_leaves(args: tuple, nums: tuple[int, ...], trees: list, new_leaves: list) -> list:
@@ -158,8 +158,7 @@ def jacfwd(f: Callable, argnums: ArgNums = 0, chunk: int | None = None) -> Calla
     @functools.wraps(f)
     def jacobian(*args: Any) -> Any:
         nums = _argnum_tuple(argnums, len(args))
-        trees = _input_leaves(args, nums)
-        flat = [x for leaves, _ in trees for x in leaves]
+        trees, flat = _input_leaves(args, nums)
         sizes = [int(np.size(primal(x))) for x in flat]
         offsets = np.cumsum([0] + sizes)
         total = int(offsets[-1])
@@ -360,8 +359,7 @@ def jacrev(f: Callable, argnums: ArgNums = 0) -> Callable:
     @functools.wraps(f)
     def jacobian(*args: Any) -> Any:
         nums = _argnum_tuple(argnums, len(args))
-        trees = _input_leaves(args, nums)
-        flat = [x for leaves, _ in trees for x in leaves]
+        trees, flat = _input_leaves(args, nums)
 
         def g(*leaves):
             return f(*_with_leaves(args, nums, trees, list(leaves)))

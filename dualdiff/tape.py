@@ -56,7 +56,12 @@ class Tape:
         self.outs.append(out)
         if params:
             self.params[index] = params
-        return _new_var(out, index, self)
+        var = _new_object(Var)
+        var.value = out
+        var.index = index
+        var.tape = self
+        var._level = self.level
+        return var
 
     def leaf(self, value: Any, name: str | None = None) -> "Var":
         """A new input of the recording (optionally named, for traces)."""
@@ -233,19 +238,7 @@ def _fast_unary(prim):
             out = impl(v)
         else:
             return bind(prim, (x,), {})
-        tape = x.tape
-        prims = tape.prims
-        index = len(prims)
-        prims.append(prim)
-        tape.links.append(x.index)
-        tape.args.append(v)
-        tape.outs.append(out)
-        var = _new_object(Var)
-        var.value = out
-        var.index = index
-        var.tape = tape
-        var._level = tape.level
-        return var
+        return x.tape.record(prim, x.index, v, out)
     return record
 
 
@@ -273,19 +266,7 @@ def _fast_binary(prim):
                 out = evaluate((a, b), {})
         else:
             out = impl(a, b)
-        tape = x.tape if tx is Var else y.tape
-        prims = tape.prims
-        index = len(prims)
-        prims.append(prim)
-        tape.links.append(link)
-        tape.args.append((a, b))
-        tape.outs.append(out)
-        var = _new_object(Var)
-        var.value = out
-        var.index = index
-        var.tape = tape
-        var._level = tape.level
-        return var
+        return (x if tx is Var else y).tape.record(prim, link, (a, b), out)
     return record
 
 

@@ -42,49 +42,10 @@ from hypothesis import strategies as st
 
 import dualdiff as dd
 
+from mp_reference import MPMATH
+
 ELEMENTWISE = {name: p for name, p in dd.REGISTRY.items() if p.kind == "elementwise"}
 
-# Each primitive of the table, written independently with mpmath (the reference).
-MPMATH: dict[str, Callable[..., Any]] = {
-    "neg": lambda x: -x,
-    "add": lambda x, y: x + y,
-    "sub": lambda x, y: x - y,
-    "mul": lambda x, y: x * y,
-    "div": lambda x, y: x / y,
-    "pow": lambda x, y: mp.power(x, y),
-    "square": lambda x: x * x,
-    "reciprocal": lambda x: 1 / x,
-    "exp": mp.exp,
-    "expm1": mp.expm1,
-    "log": mp.log,
-    "log1p": mp.log1p,
-    "log2": lambda x: mp.log(x, 2),
-    "log10": mp.log10,
-    "sqrt": mp.sqrt,
-    "cbrt": mp.cbrt,
-    "sin": mp.sin,
-    "cos": mp.cos,
-    "tan": mp.tan,
-    "arcsin": mp.asin,
-    "arccos": mp.acos,
-    "arctan": mp.atan,
-    "arctan2": mp.atan2,
-    "sinh": mp.sinh,
-    "cosh": mp.cosh,
-    "tanh": mp.tanh,
-    "arcsinh": mp.asinh,
-    "arccosh": mp.acosh,
-    "arctanh": mp.atanh,
-    "hypot": mp.hypot,
-    "sigmoid": lambda x: 1 / (1 + mp.exp(-x)),
-    "softplus": lambda x: mp.log1p(mp.exp(x)),
-    "relu": lambda x: x if x > 0 else 0 * x,
-    "leaky_relu": lambda x, slope: x if x > 0 else slope * x,
-    "abs": mp.fabs,
-    "maximum": lambda x, y: max(x, y),
-    "minimum": lambda x, y: min(x, y),
-    "sign": mp.sign,
-}
 
 NAMES = sorted(ELEMENTWISE)
 MIRRORED = [name for name in NAMES if name in MPMATH]
