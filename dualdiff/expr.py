@@ -852,7 +852,9 @@ def _program(root: Node, slots: Mapping[str, int], functions: Functions) -> tupl
     return tuple(steps)
 
 
-def _run(program: tuple[tuple, ...], values: Sequence[Any]) -> Any:
+def _run(program: tuple[tuple, ...], values: Sequence[Any], checked: bool = False) -> Any:
+    """Run postfix steps on a stack; ``checked`` raises :class:`DomainError` where a call
+    first leaves the finite numbers (see :func:`_checked_call`)."""
     stack: list = []
     for op, a, b in program:
         if op is _PUSH:
@@ -863,23 +865,7 @@ def _run(program: tuple[tuple, ...], values: Sequence[Any]) -> Any:
             k = len(stack) - b[1]
             args = stack[k:]
             del stack[k:]
-            stack.append(a(*args))
-    return stack[0]
-
-
-def _run_checked(program: tuple[tuple, ...], values: Sequence[Any]) -> Any:
-    """:func:`_run`, raising :class:`DomainError` where a call first leaves the finite numbers."""
-    stack: list = []
-    for op, a, b in program:
-        if op is _PUSH:
-            stack.append(a)
-        elif op is _VAR:
-            stack.append(values[a])
-        else:
-            k = len(stack) - b[1]
-            args = stack[k:]
-            del stack[k:]
-            stack.append(_checked_call(a, b[0], args))
+            stack.append(_checked_call(a, b[0], args) if checked else a(*args))
     return stack[0]
 
 
@@ -1005,7 +991,7 @@ class Expression:
         if check_domain:
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                results = tuple(_run_checked(p, values) for p in self._programs)
+                results = tuple(_run(p, values, checked=True) for p in self._programs)
         else:
             results = tuple(_run(p, values) for p in self._programs)
         return results[0] if len(results) == 1 else results
