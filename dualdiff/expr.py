@@ -522,12 +522,44 @@ def _parse_python(piece: _Piece) -> ast.Expression:
         message = _syntax_message(err)
         if message == "invalid syntax" and piece.text.startswith("=", column):
             message = "`=` is not allowed in an expression; give values as NAME=VALUE"
+        if message.startswith(("invalid syntax", "invalid decimal literal")):
+            message = _juxtaposition_hint(piece.text, column) or message
+        if message == "invalid syntax" and not piece.text[column + 1:].strip():
+            message = "the expression ends too early (an operand is missing at the end)"
         raise piece.syntax_error(message, column) from None
     except (RecursionError, MemoryError):
         message = "expression is nested too deeply to parse"
         raise piece.syntax_error(message, piece.column(0)) from None
     except (ValueError, OverflowError) as err:
         raise piece.syntax_error(f"invalid expression: {err}", piece.column(0)) from None
+
+
+_ATOM = r"[0-9][0-9.]*(?:[eE][-+]?[0-9]+)?|[A-Za-z_][A-Za-z0-9_]*|\)"
+_SIDE_BY_SIDE = re.compile(rf"({_ATOM})\s+([A-Za-z_][A-Za-z0-9_]*|[0-9][0-9.]*|\()")
+_NUMBER_THEN_NAME = re.compile(
+    r"(?<![A-Za-z0-9_.])([0-9][0-9.]*(?:[eE][-+]?[0-9]+)?)([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _juxtaposition_hint(text: str, column: int) -> str | None:
+    """Two operands side by side (``2x``, ``x y``, ``sin x``): say what to write instead.
+
+    Math notation multiplies by juxtaposition and applies functions without
+    parentheses; this language does neither, and Python's own message
+    ("invalid decimal literal", "invalid syntax") does not say so. Python may
+    point at the start of the enclosing expression, so the search starts a
+    little before the reported column.
+    """
+    start = max(0, column - 40)
+    glued = _NUMBER_THEN_NAME.search(text, start)
+    if glued and glued.start() <= column <= glued.end():
+        return f"a number followed by a name: write `{glued.group(1)}*{glued.group(2)}`"
+    pair = _SIDE_BY_SIDE.search(text, start)
+    if not pair:
+        return None
+    a, b = pair.group(1), pair.group(2)
+    if a in _default_functions() and b != "(":
+        return f"a function needs parentheses: write `{a}({b})`"
+    return f"missing operator between `{a}` and `{b}`: write `{a}*{b}`"
 
 
 def _syntax_message(err: SyntaxError) -> str:

@@ -356,7 +356,7 @@ HOSTILE = [
     (["grad", "x^2", "x=nan"], 2, "finite number", False),
     (["grad", "x^2", "x=inf"], 2, "finite number", False),
     (["grad", "x^2", "x=1e999"], 2, "too large", True),
-    (["grad", "x^2", "x=2+"], 2, "invalid syntax", True),
+    (["grad", "x^2", "x=2+"], 2, "ends too early", True),
     (["grad", "x^2", f"x=__import__('os').system('touch {CANARY}')"], 2, "strings are not allowed", True),
     (["grad", "x^2", "x=1;2"], 2, "not a number", False),
     (["grad", "x^2", "x=1", "extra"], 2, "`extra` is not of the form NAME=VALUE", False),
