@@ -190,15 +190,6 @@ def shape(x: Any) -> tuple:
     return x.shape if isinstance(x, Box) else np.shape(x)
 
 
-def top_box(args: Sequence[Any]) -> Box | None:
-    """The box of the highest level among ``args`` (``None`` when all are plain)."""
-    top = None
-    for a in args:
-        if isinstance(a, Box) and (top is None or a._level > top._level):
-            top = a
-    return top
-
-
 # ---------------------------------------------------------------------------
 # Primitives
 # ---------------------------------------------------------------------------

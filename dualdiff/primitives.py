@@ -106,10 +106,6 @@ def _register(prim: Primitive, fn: Callable, numpy_aliases: Sequence[Any]) -> Ca
     return fn
 
 
-def _is_one(p: Any) -> bool:
-    return type(p) is float and p == 1.0
-
-
 def _scale(p: Any, t: Any) -> Any:
     """``p * t``, skipping the multiplication when the partial is exactly ±1 (DESIGN §8.6)."""
     if type(p) is float:
