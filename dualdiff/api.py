@@ -266,7 +266,7 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
     @functools.wraps(f)
     def vg(*args: Any, **kwargs: Any) -> Any:
         tape = Tape()
-        if not has_aux and all(0 <= i < len(args) and _is_plain(args[i]) for i in simple):
+        if not has_aux and _all_plain(args, simple):
             return _plain_value_and_grad(f, args, kwargs, simple, single, tape)
         nums = _argnum_tuple(argnums, len(args))
         call, leaves = _record(tape, args, nums)
@@ -286,8 +286,15 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
     return vg
 
 
-def _is_plain(x: Any) -> bool:
-    return type(x) is float or (type(x) is np.ndarray and x.dtype is _F64)
+def _all_plain(args: tuple, nums: tuple[int, ...]) -> bool:
+    """Are the differentiated arguments all floats or float64 arrays (no pytrees to flatten)?"""
+    for i in nums:
+        if not 0 <= i < len(args):
+            return False
+        x = args[i]
+        if type(x) is not float and not (type(x) is np.ndarray and x.dtype is _F64):
+            return False
+    return True
 
 
 def _plain_value_and_grad(f: Callable, args: tuple, kwargs: dict, nums: tuple[int, ...],
@@ -301,9 +308,11 @@ def _plain_value_and_grad(f: Callable, args: tuple, kwargs: dict, nums: tuple[in
         raise TypeError(f"grad requires a scalar output, got shape {shape(out)}; "
                         "use jacrev or vjp for non-scalar outputs")
     adj = tape.backward(out, 1.0)
-    grads = tuple(zeros_like_value(args[i]) if adj[call[i].index] is None
-                  else _owned(adj[call[i].index]) for i in nums)
-    return _value_of(out, tape), grads[0] if single else grads
+    grads = []
+    for i in nums:
+        g = adj[call[i].index]
+        grads.append(zeros_like_value(args[i]) if g is None else _owned(g))
+    return _value_of(out, tape), grads[0] if single else tuple(grads)
 
 
 def grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> Callable:
