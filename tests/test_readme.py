@@ -1,0 +1,39 @@
+"""The README's tour runs, and prints what the README says it prints."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+
+
+def tour_lines() -> list[tuple[str, str]]:
+    block = re.search(r"## A 30-second tour\n\n```python\n(.*?)```", README, re.S).group(1)
+    lines = []
+    for line in block.splitlines():
+        code, _, comment = line.partition("  # ")
+        if code.strip():
+            lines.append((code.strip(), comment.strip()))
+    return lines
+
+
+def test_every_tour_line_runs_and_shows_the_documented_value():
+    namespace: dict = {}
+    checked = 0
+    for code, comment in tour_lines():
+        if comment.startswith("TypeError"):
+            with pytest.raises(TypeError, match=re.escape(comment.split(": ", 1)[1].split(" ...")[0])):
+                exec(code, namespace)
+            continue
+        if "=" in code.split("(")[0] or code.startswith(("import", "from")):
+            exec(code, namespace)  # an assignment or an import
+            continue
+        shown = repr(eval(code, namespace))
+        claimed = comment.split("  ")[0]
+        if claimed.startswith(("(", "D", "'", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9")):
+            assert shown.startswith(claimed.split(" ==")[0].rstrip()), (code, shown, claimed)
+            checked += 1
+    assert checked >= 5
