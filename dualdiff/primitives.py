@@ -588,9 +588,41 @@ def _getitem_impl(x, index, shape):
     return float(out) if type(out) is not np.ndarray else out
 
 
+def _advanced_axes_in_front(index: tuple, source_shape: tuple) -> int:
+    """How many leading result axes numpy's advanced indices take when it moves them to the front.
+
+    numpy keeps the axes of adjacent advanced indices in place but moves them
+    to the front when a slice separates them (``x[0, :, [1, 2]]``). Prefixing
+    a batch slice then puts them *before* the batch axis; batched rules move
+    them back. 0 when nothing moves.
+    """
+    plain = np.broadcast_to(np.zeros(()), tuple(source_shape))[index]
+    k = 1 + max(tuple(source_shape) + plain.shape + (1,))  # a batch size no other axis has
+    probe = np.broadcast_to(np.zeros(()), (k,) + tuple(source_shape))[(slice(None),) + index]
+    return probe.shape.index(k)
+
+
+def _getitem_jvp(t, out, args, p, batched):
+    if not batched:
+        return getitem(t, p["index"])
+    r = getitem(t, (slice(None),) + p["index"])
+    front = _advanced_axes_in_front(p["index"], p["shape"])
+    return moveaxis(r, front, 0) if front else r
+
+
+def _scatter_add_jvp(t, out, args, p, batched):
+    if not batched:
+        return scatter_add(t, p["index"], p["shape"])
+    front = _advanced_axes_in_front(p["index"], p["shape"])
+    if front:
+        t = moveaxis(t, 0, front)
+    return scatter_add(t, (slice(None),) + p["index"], shape(t)[front:front + 1] + p["shape"]
+                       if front else shape(t)[:1] + p["shape"])
+
+
 _getitem = structural(
     "getitem", _getitem_impl,
-    [lambda t, out, args, p, batched: getitem(t, (slice(None),) + p["index"] if batched else p["index"])],
+    [_getitem_jvp],
     [lambda g, out, args, p: scatter_add(g, p["index"], p["shape"])],
     getitem, doc="linear: index the tangent; the transpose scatters (adds) back into zeros",
     samples=lambda rng: (rng.normal(size=(4, 3)),),
@@ -617,9 +649,7 @@ def scatter_add(g: Any, index: tuple, target_shape: tuple) -> Any:
 
 _scatter_add = structural(
     "scatter_add", _scatter_add_impl,
-    [lambda t, out, args, p, batched: scatter_add(
-        t, (slice(None),) + p["index"] if batched else p["index"],
-        shape(t)[:1] + p["shape"] if batched else p["shape"])],
+    [_scatter_add_jvp],
     [lambda g, out, args, p: getitem(g, p["index"])],
     scatter_add, doc="linear: the transpose of indexing",
     samples=lambda rng: (rng.normal(size=(3,)),),

@@ -159,3 +159,24 @@ def test_custom_primitive_is_used_by_both_modes():
         assert dd.derivative(gd, 2)(0.7) == pytest.approx(want2, rel=1e-12)
     finally:
         del dd.REGISTRY[name]
+
+
+@pytest.mark.parametrize("index", [
+    (0, slice(None), [1, 2]),          # advanced indices separated by a slice: numpy moves them first
+    ([0, 1], slice(None), [1, 2]),
+    (Ellipsis, [1, 1, 3]),
+    (slice(None), [0, 2]),
+], ids=["int-slice-list", "list-slice-list", "ellipsis-repeats", "slice-list"])
+def test_batched_indexing_keeps_the_batch_axis_first(index):
+    from dualdiff import finite_diff
+
+    x = np.arange(24.0).reshape(2, 3, 4) / 7.0
+
+    def f(v):
+        return dd.sin(v)[index]
+
+    expected = finite_diff.jacobian(lambda v: np.sin(v)[index], x, method="five-point").value
+    np.testing.assert_allclose(dd.jacfwd(f)(x), expected, rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(dd.jacrev(f)(x), expected, rtol=1e-9, atol=1e-11)
+    h_fwd = dd.jacfwd(dd.jacfwd(lambda v: dd.sum(f(v) ** 2)))(x)
+    np.testing.assert_allclose(dd.hessian(lambda v: dd.sum(f(v) ** 2))(x), h_fwd, rtol=1e-12, atol=1e-13)
