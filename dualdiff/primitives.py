@@ -596,10 +596,16 @@ def _advanced_axes_in_front(index: tuple, source_shape: tuple) -> int:
     a batch slice then puts them *before* the batch axis; batched rules move
     them back. 0 when nothing moves.
     """
-    plain = np.broadcast_to(np.zeros(()), tuple(source_shape))[index]
-    k = 1 + max(tuple(source_shape) + plain.shape + (1,))  # a batch size no other axis has
-    probe = np.broadcast_to(np.zeros(()), (k,) + tuple(source_shape))[(slice(None),) + index]
-    return probe.shape.index(k)
+    arrays = [i for i in index if isinstance(i, np.ndarray)]
+    if not arrays:
+        return 0  # basic indexing: nothing moves
+    advanced = [isinstance(i, np.ndarray) or (isinstance(i, (int, np.integer))
+                                              and not isinstance(i, bool)) for i in index]
+    where = [k for k, a in enumerate(advanced) if a]
+    if where == list(range(where[0], where[-1] + 1)):
+        return 0  # adjacent advanced indices keep their place
+    shapes = [(int(a.sum()),) if a.dtype == bool else a.shape for a in arrays]
+    return len(np.broadcast_shapes(*shapes))
 
 
 def _getitem_jvp(t, out, args, p, batched):
