@@ -212,7 +212,7 @@ class Primitive:
     __slots__ = (
         "name", "impl", "scalar_impl", "kind", "nargs", "jvps", "vjps", "partials",
         "nonfinite", "doc", "domain", "edges", "samples", "sample_call", "fn", "numpy_aliases",
-        "fast",
+        "fast", "float_partials",
     )
 
     def __init__(self, name: str, impl: Callable, *, kind: str, nargs: int,
@@ -238,6 +238,7 @@ class Primitive:
         self.fn: Callable = None  # type: ignore[assignment]  # set by the table
         self.numpy_aliases: tuple = ()
         self.fast: dict = {}
+        self.float_partials: tuple | None = None  # filled on first use by the backward sweep
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"

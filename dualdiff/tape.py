@@ -102,7 +102,9 @@ class Tape:
             link = links[i]
             args = all_args[i]
             unary = prim.nargs == 1
-            partials = prim.partials
+            partials = prim.float_partials
+            if partials is None and prim.partials is not None:
+                partials = _float_partials(prim)
             if type(g) is float and partials is not None:
                 # Elementwise with a scalar cotangent: every argument is a scalar, so the
                 # contribution is just partial * g (no broadcasting to undo; a zero g
@@ -205,6 +207,18 @@ def _new_var(value: Any, index: int, tape: Tape) -> Var:
     v.tape = tape
     v._level = tape.level
     return v
+
+
+def _float_partials(prim) -> tuple:
+    """The rule's partials compiled for floats (see :mod:`dualdiff.specialize`), cached.
+
+    Only used with a float cotangent, where every argument is a scalar; if
+    an argument is not a float the compiled form falls back to the rule.
+    """
+    from . import specialize
+
+    prim.float_partials = specialize.float_partials(prim) or prim.partials
+    return prim.float_partials
 
 
 def zeros_like_value(x: Any) -> Any:
