@@ -29,6 +29,8 @@ class Dual(Box):
     """
 
     __slots__ = ("value", "tangent", "_level")
+    value: Any
+    tangent: Any
 
     def __init__(self, value: Any, tangent: Any = 0.0, *, level: int = USER_LEVEL):
         value = lift(value)

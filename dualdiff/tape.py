@@ -174,6 +174,9 @@ class Var(Box):
     """A value recorded on a tape (reverse mode). Arithmetic records nodes; nothing else changes."""
 
     __slots__ = ("value", "index", "tape", "_level")
+    value: Any
+    index: int
+    tape: Tape
 
     def __repr__(self) -> str:
         return f"Var(value={self.value!r}, node={self.index})"
