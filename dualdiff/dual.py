@@ -18,7 +18,6 @@ from . import primitives as P
 from .core import USER_LEVEL, Box, bind, lift, ndim, shape, unbox_level
 
 
-
 class Dual(Box):
     """A dual number: ``value`` (float or ndarray) and ``tangent`` (same shape, or a leading batch axis).
 

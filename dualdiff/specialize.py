@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 from .core import Primitive
 from .errors import SymbolicBranchError
-from .expr import Call, Name, Node, Num
+from .expr import Name, Num
 
 MATH_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
 _OPERATORS = {"add": "+", "sub": "-", "mul": "*", "div": "/"}

@@ -59,7 +59,10 @@ def assert_rows_sound(rows, libraries=None) -> None:
         if row.ratio is not None:
             assert math.isfinite(row.ratio) and row.ratio > 0, where
         if row.metric is not None:
-            assert math.isfinite(row.metric) and row.metric >= 0, where
+            # a difference ("ms over numpy") can be negative when timing noise exceeds it
+            assert math.isfinite(row.metric), where
+            if "over" not in row.metric_unit:
+                assert row.metric >= 0, where
         if row.error is not None:
             assert row.error <= AD_RTOL, f"{where}: differs from the reference by {row.error:.3g}"
         if row.result is not None:
