@@ -3,7 +3,7 @@
 A scalar Dual operation spends most of its time in calls: the partial's
 lambda, and inside it dualdiff functions (``div(1.0, x)`` in the rule of log) that
 dispatch on their arguments' types before reaching ``math``. For plain floats
-none of that dispatch is needed. So, once per primitive at import, each
+none of that dispatch is needed. So, once per primitive (on first use), each
 partial is run on *symbolic* arguments (:mod:`dualdiff.symbolic`): the result
 is the rule as an expression (``1 / x`` for log), which is printed as
 Python source over floats (operators and the primitives' own ``math``
