@@ -253,6 +253,25 @@ from . import teaching  # noqa: E402  (the teaching commands: trace, graph, symb
 teaching.register(app, _Command, _EXPRESSION_COMMAND)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            text = version("dualdiff")
+        except PackageNotFoundError:  # running from a source tree that is not installed
+            text = "unknown (not installed)"
+        typer.echo(f"dualdiff {text}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(show_version: bool = typer.Option(False, "--version", callback=_show_version,
+                                             is_eager=True, help="Show the version and exit.")
+          ) -> None:
+    """Automatic differentiation from the command line (see ``dualdiff --help``)."""
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     for stream in (sys.stdout, sys.stderr):

@@ -488,3 +488,11 @@ def test_library_does_not_import_the_cli_stack_and_help_does_not_import_numpy(tm
             "print('numpy' in sys.modules, 'pydantic' in sys.modules, file=sys.stderr)")
     proc = _python("-c", code, cwd=tmp_path)
     assert proc.stderr.strip() == "False False"
+
+
+def test_version_option_prints_the_installed_version():
+    from importlib.metadata import version
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"dualdiff {version('dualdiff')}"
