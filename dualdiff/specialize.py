@@ -80,8 +80,12 @@ def partial_sources(prim: Primitive, names: tuple[str, ...], namespace: dict) ->
             value = partial(out, *args)
             source = float_source(value.node if isinstance(value, Sym) else as_node(value),
                                   namespace)
-        except (SymbolicBranchError, TypeError, KeyError):
-            return None  # a piecewise rule, or one that needs arrays: keep the general path
+        except SymbolicBranchError:
+            return None  # a piecewise rule: it needs the value, keep the general path
+        except Exception:  # noqa: BLE001
+            # Any other failure (a user rule calling math.* on its argument, a rule that
+            # needs arrays, ...) only means "not specialisable": the general path is exact.
+            return None
         if source is None:
             return None
         sources.append(source)

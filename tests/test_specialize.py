@@ -58,3 +58,14 @@ def test_forward_over_reverse_still_goes_through_the_rules():
     # the compiled partials see Duals here and must hand them to the rule
     assert dd.hessian(lambda x: dd.sin(x) * dd.log(x))(2.0) == pytest.approx(
         -math.sin(2.0) * math.log(2.0) + 2 * math.cos(2.0) / 2.0 - math.sin(2.0) / 4.0, rel=1e-14)
+
+
+def test_a_rule_that_cannot_run_symbolically_keeps_the_general_path():
+    name = "test_spec_cosh_math"
+    f = dd.custom_primitive(name, np.sinh, lambda out, x: math.cosh(x), scalar_impl=math.sinh)
+    try:
+        assert specialize.float_partials(dd.REGISTRY[name]) is None
+        assert dd.jvp(f, (0.5,), (1.0,))[1] == pytest.approx(math.cosh(0.5), rel=1e-15)
+        assert dd.grad(f)(0.5) == pytest.approx(math.cosh(0.5), rel=1e-15)
+    finally:
+        del dd.REGISTRY[name]
