@@ -274,9 +274,7 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
         aux = None
         if has_aux:
             out, aux = out
-        if shape(out) != ():
-            raise TypeError(f"grad requires a scalar output, got shape {shape(out)}; "
-                            "use jacrev or vjp for non-scalar outputs")
+        _require_scalar(out)
         adj = tape.backward(out, 1.0)
         grads = _gradients(adj, leaves, nums)
         g = grads[0] if isinstance(argnums, (int, np.integer)) else tuple(grads)
@@ -284,6 +282,12 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
         return ((value, aux), g) if has_aux else (value, g)
 
     return vg
+
+
+def _require_scalar(out: Any) -> None:
+    if shape(out) != ():
+        raise TypeError(f"grad requires a scalar output, got shape {shape(out)}; "
+                        "use jacrev or vjp for non-scalar outputs")
 
 
 def _all_plain(args: tuple, nums: tuple[int, ...]) -> bool:
@@ -304,9 +308,7 @@ def _plain_value_and_grad(f: Callable, args: tuple, kwargs: dict, nums: tuple[in
     for i in nums:
         call[i] = tape.leaf(args[i])
     out = f(*call, **kwargs)
-    if shape(out) != ():
-        raise TypeError(f"grad requires a scalar output, got shape {shape(out)}; "
-                        "use jacrev or vjp for non-scalar outputs")
+    _require_scalar(out)
     adj = tape.backward(out, 1.0)
     grads = []
     for i in nums:

@@ -113,13 +113,12 @@ def make_dual(value: Any, tangent: Any, level: int) -> Dual:
 # batch axis. They compute exactly what ``Dual._apply`` computes; anything
 # else (nesting, batching, broadcasting, mixed levels) falls back to it.
 #
-# The scalar branches build their Dual inline (object.__new__ and three slot
-# stores) rather than calling ``_new``: a call is ~20% of a scalar op, and
-# these few repeated lines are the price of it.
+# For every rule that can be specialised, :mod:`dualdiff.specialize` compiles
+# a faster scalar handler on first use and keeps these as its fallback; they
+# remain the scalar path only for piecewise rules (relu, maximum, ...).
 # ---------------------------------------------------------------------------
 
 _MATH_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
-_new_object = object.__new__
 
 
 def _masked(p, t, nonfinite):
@@ -147,11 +146,7 @@ def _fast_unary(prim):
                 out = scalar(v)
             except _MATH_ERRORS:
                 out = evaluate((v,), {})
-            d = _new_object(Dual)
-            d.value = out
-            d.tangent = partial(out, v) * t if t != 0.0 else 0.0
-            d._level = x._level
-            return d
+            return _new(out, partial(out, v) * t if t != 0.0 else 0.0, x._level)
         if tv is ndarray and type(t) is ndarray:
             out = impl(v)
             p = partial(out, v)
@@ -182,18 +177,11 @@ def _fast_binary(prim):
                 if x._level == y._level:
                     b, tb = y.value, y.tangent
                     if type(a) is float and type(b) is float and type(ta) is float and type(tb) is float:
-                        try:
-                            out = scalar(a, b)
-                        except _MATH_ERRORS:
-                            out = evaluate((a, b), {})
+                        out = scalar_out(a, b)
                         t = p0(out, a, b) * ta if ta != 0.0 else 0.0
                         if tb != 0.0:
                             t = t + p1(out, a, b) * tb
-                        d = _new_object(Dual)
-                        d.value = out
-                        d.tangent = t
-                        d._level = x._level
-                        return d
+                        return _new(out, t, x._level)
                     if (type(a) is ndarray and type(b) is ndarray and type(ta) is ndarray
                             and type(tb) is ndarray and a.shape == b.shape
                             and ta.shape == a.shape and tb.shape == b.shape):
@@ -203,11 +191,7 @@ def _fast_binary(prim):
             elif ty is float:
                 if type(a) is float and type(ta) is float:
                     out = scalar_out(a, y)
-                    d = _new_object(Dual)
-                    d.value = out
-                    d.tangent = p0(out, a, y) * ta if ta != 0.0 else 0.0
-                    d._level = x._level
-                    return d
+                    return _new(out, p0(out, a, y) * ta if ta != 0.0 else 0.0, x._level)
                 if type(a) is ndarray and type(ta) is ndarray and ta.ndim == a.ndim:
                     out = impl(a, y)
                     return _new(out, _masked(p0(out, a, y), ta, nonfinite), x._level)
@@ -220,11 +204,7 @@ def _fast_binary(prim):
             if tx is float:
                 if type(b) is float and type(tb) is float:
                     out = scalar_out(x, b)
-                    d = _new_object(Dual)
-                    d.value = out
-                    d.tangent = p1(out, x, b) * tb if tb != 0.0 else 0.0
-                    d._level = y._level
-                    return d
+                    return _new(out, p1(out, x, b) * tb if tb != 0.0 else 0.0, y._level)
                 if type(b) is ndarray and type(tb) is ndarray and tb.ndim == b.ndim:
                     out = impl(x, b)
                     return _new(out, _masked(p1(out, x, b), tb, nonfinite), y._level)
