@@ -172,23 +172,26 @@ def vector_function(tree: tuple, n: int) -> Callable[[Any], Any]:
 ROUNDING_MODEL = 1e-12
 """Relative size of the perturbation that stands in for float64 rounding (u ≈ 1.1e-16), ×~10⁴."""
 
-_SIGNS = np.random.default_rng(20240610).choice([-1.0, 1.0], size=4096)
+# Several sign patterns: with one, two perturbations can cancel exactly and hide an
+# ill-conditioned step (seen: -3 + 6·(0.5 + 3e-9) inside the squash).
+SIGN_PATTERNS = [np.random.default_rng(seed).choice([-1.0, 1.0], size=4096)
+                 for seed in (20240610, 7, 99)] + [np.ones(4096)]
 
 
-def _wobbler() -> Callable[[Any], Any]:
+def _wobbler(signs: np.ndarray) -> Callable[[Any], Any]:
     """Multiply the k-th intermediate result by (1 ± ROUNDING_MODEL), signs fixed per k."""
     count = iter(range(10**9))
-    return lambda v: v * (1 + ROUNDING_MODEL * _SIGNS[next(count) % len(_SIGNS)])
+    return lambda v: v * (1 + ROUNDING_MODEL * signs[next(count) % len(signs)])
 
 
 def mp_partial(tree: tuple, point: tuple, orders: tuple[int, ...], dps: int,
-               perturbed: bool = False) -> mp.mpf:
+               signs: np.ndarray | None = None) -> mp.mpf:
     """The partial derivative of the given ``orders`` by mpmath.diff at ``dps`` decimal places
-    (of the perturbed tree if asked)."""
+    (of the tree perturbed with ``signs``, if given)."""
     with mp.workdps(dps):
         xs = tuple(mp.mpf(x) for x in point)
-        if perturbed:
-            return mp.diff(lambda *a: evaluate_mp(tree, a, _wobbler()), xs, orders)
+        if signs is not None:
+            return mp.diff(lambda *a: evaluate_mp(tree, a, _wobbler(signs)), xs, orders)
         return mp.diff(lambda *a: evaluate_mp(tree, a), xs, orders)
 
 
@@ -204,7 +207,7 @@ def well_conditioned_partial(tree: tuple, point: tuple, orders: tuple[int, ...])
     1. ``|∂f| ≥ 1e-8``;
     2. mpmath gives the same value at 40 and 60 digits (to 1e-15 relative);
     3. perturbing *every intermediate result* by a relative 1e-12 (fixed
-       pseudo-random signs; a model of float64 rounding enlarged ~10⁴ times)
+       signs, several patterns; a model of float64 rounding enlarged ~10⁴ times)
        moves ``∂f`` by at most 1e-6 relative: float64 rounding then costs
        about 1e-10, well inside the 1e-8 asked. This excludes cancellation such
        as ``arcsin(-0.95 + 1.9 * 0.500000005)``, where every float64 program
@@ -215,8 +218,9 @@ def well_conditioned_partial(tree: tuple, point: tuple, orders: tuple[int, ...])
         return None
     if abs(mp_partial(tree, point, orders, 40) - d60) > 1e-15 * abs(d60):
         return None
-    if abs(mp_partial(tree, point, orders, 40, perturbed=True) - d60) > 1e-6 * abs(d60):
-        return None
+    for signs in SIGN_PATTERNS:
+        if abs(mp_partial(tree, point, orders, 40, signs) - d60) > 1e-6 * abs(d60):
+            return None
     return float(d60)
 
 
@@ -273,6 +277,7 @@ SETTINGS = {"deadline": None, "derandomize": False, "suppress_health_check": [He
 
 @settings(max_examples=1500, **SETTINGS)
 @given(problems())
+@example((("hypot", ("c", 0.0), ("x", 0)), (1e-08,)))  # cancellation in the squash: skipped
 @example((("pow", ("x", 0), ("c", 0.0)), (0.5,)))
 @example((("cos", ("arcsin", ("add", ("x", 0), ("x", 0)))), (1e-08,)))  # cancellation: skipped
 @example((("arctan2", ("sub", ("x", 0), ("x", 1)), ("x", 1)), (1.0, -1.0)))
