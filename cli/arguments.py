@@ -24,6 +24,7 @@ from dualdiff import expr
 from dualdiff.errors import DomainError
 
 from .errors import NotDefined, UsageProblem
+from .point import looks_like_assignment, parse_point
 
 QUIZ = "exp(x*z) + x*z/log(x) + sin(log(x))/(x*z)"
 """Quiz #1 of the lecture notes (DESIGN §7), the default of ``dualdiff compare``."""
@@ -84,7 +85,7 @@ def split_arguments(arguments: Sequence[str]) -> tuple[str | None, list[str]]:
     for argument in arguments:
         if _OPTION_LIKE.match(argument):
             raise UsageProblem(f"no such option: {argument.split('=', 1)[0]}")
-    if arguments and not expr.looks_like_assignment(arguments[0]):
+    if arguments and not looks_like_assignment(arguments[0]):
         return arguments[0], arguments[1:]
     return None, arguments
 
@@ -104,7 +105,7 @@ def parse_problem(arguments: Sequence[str], *, command: str, default: str | None
         text = default
         if not assignments:
             assignments = list(QUIZ_POINT)
-    point = expr.parse_point(assignments)
+    point = parse_point(assignments)
     expression = expr.compile(text)
     if single_output and len(expression.outputs) != 1:
         raise UsageProblem(f"`{command}` needs a single expression, got {len(expression.outputs)} outputs "
@@ -123,7 +124,7 @@ def parse_problem(arguments: Sequence[str], *, command: str, default: str | None
 
 def parse_direction(assignments: Sequence[str], problem: Problem, option: str) -> dict[str, float]:
     """``NAME=VALUE`` arguments of an option (``--tangent``) for variables of ``problem``."""
-    direction = expr.parse_point(assignments)
+    direction = parse_point(assignments)
     for name in direction:
         if name not in problem.point:
             raise UsageProblem(f"{option} {name}=...: `{name}` is not a variable of the expression "

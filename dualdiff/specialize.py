@@ -25,7 +25,7 @@ from typing import Any, Callable
 
 from .core import Primitive
 from .errors import SymbolicBranchError
-from .expr import Name, Num
+from .nodes import Name, Num
 
 MATH_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
 _OPERATORS = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
@@ -39,12 +39,12 @@ def float_source(node: Any, namespace: dict[str, Any]) -> str | None:
     primitive's scalar implementation, bound into ``namespace``.
     """
     from .primitives import REGISTRY
-    from .symbolic import postorder_unique
+    from .nodes import postorder
 
     if isinstance(node, float):
         return repr(node)
     text: dict[int, str] = {}
-    for n in postorder_unique(node):
+    for n in postorder(node, unique=True):
         if type(n) is Num:
             if not math.isfinite(n.value):
                 return None

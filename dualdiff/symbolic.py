@@ -1,7 +1,7 @@
 """Symbolic differentiation: the table's own rules, run over expression nodes.
 
 The lecture's second approach needs no rule of its own. A :class:`Sym` is a
-box holding an expression node (:mod:`dualdiff.expr`); applying a primitive to
+box holding an expression node (:mod:`dualdiff.nodes`); applying a primitive to
 it builds a ``Call`` node instead of computing a number. Seeding forward mode
 with Duals whose values are Syms (``Dual(Sym(x), 1)``) makes every rule in
 :mod:`dualdiff.primitives` build its partial derivative as an expression, and
@@ -26,7 +26,9 @@ import numpy as np
 from .core import Box, new_level
 from .dual import Dual, make_dual
 from .errors import SymbolicBranchError
-from .expr import Call, Expression, Name, Node, Num, compile as compile_expression, to_string
+from .expr import Expression, compile as compile_expression
+from .nodes import CONSTANTS, Call, Name, Node, Num, postorder, to_string
+from .primitives import REGISTRY, expression_functions
 
 SYMBOLIC_LEVEL = 0
 """Below every Dual and tape level: a symbolic value is the innermost 'number'."""
@@ -95,7 +97,6 @@ def simplify(func: str, args: list[Node]) -> Node:
     """Build ``func(*args)`` with light simplification: fold constants, drop x*1, x+0, x*0."""
     values = [_num(a) for a in args]
     if all(v is not None for v in values):
-        from .primitives import REGISTRY
         folded = REGISTRY[func].fn(*values)
         if isinstance(folded, float) and math.isfinite(folded):
             return Num(folded)
@@ -146,32 +147,14 @@ def as_node(value: Any) -> Node:
 def tree_size(node: Node) -> int:
     """Nodes in the expression written out as a tree (shared parts counted every time)."""
     sizes: dict[int, int] = {}
-    for n in postorder_unique(node):
+    for n in postorder(node, unique=True):
         sizes[id(n)] = 1 + sum(sizes[id(a)] for a in getattr(n, "args", ()))
     return sizes[id(node)]
 
 
-def postorder_unique(node: Node) -> list[Node]:
-    """Each distinct node object once, children first (the DAG as it sits in memory)."""
-    seen: set[int] = set()
-    order: list[Node] = []
-    stack: list[tuple[Node, bool]] = [(node, False)]
-    while stack:
-        n, ready = stack.pop()
-        if ready:
-            order.append(n)
-            continue
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        stack.append((n, True))
-        stack.extend((a, False) for a in reversed(getattr(n, "args", ())))
-    return order
-
-
 def dag_size(node: Node) -> int:
     """Distinct subexpressions (structurally equal subtrees counted once)."""
-    return len(set(postorder_unique(node)))
+    return len(set(postorder(node, unique=True)))
 
 
 @dataclass(frozen=True)
@@ -218,12 +201,9 @@ def differentiate(expression: Expression | str, wrt: str,
 
 def evaluate_node(node: Node, point: Mapping[str, float]) -> float:
     """The value of an expression DAG at ``point``, each shared subexpression computed once."""
-    from .expr import CONSTANTS
-    from .primitives import expression_functions
-
     functions = expression_functions()
     values: dict[int, float] = {}
-    for n in postorder_unique(node):
+    for n in postorder(node, unique=True):
         if type(n) is Num:
             values[id(n)] = n.value
         elif type(n) is Name:

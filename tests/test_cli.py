@@ -20,6 +20,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from dualdiff import REGISTRY, expr
+from dualdiff.primitives import expression_functions
 from dualdiff_cli import compute, methods, output
 from dualdiff_cli.app import app
 from dualdiff_cli.arguments import QUIZ, Problem
@@ -296,7 +297,7 @@ def test_functions_table_and_unknown_name():
 
 def test_function_catalogue_covers_the_language():
     names = {n for e in functions_command.catalogue() for n in (e.name, *e.aliases)}
-    assert names == set(expr._default_functions())
+    assert names == set(expression_functions())
 
 
 @pytest.mark.parametrize("command", ["compare", "grad", "jvp", "jacobian", "derivative", "functions"])
