@@ -15,6 +15,7 @@ which take numpy's own signatures; ufunc keywords are judged by
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable
 
 import numpy as np
@@ -56,7 +57,13 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
         return _reduce(ufunc, *inputs, **kwargs)
     if method != "__call__":
         raise refuse_unknown(ufunc, method)
-    check_ufunc_keywords(name, kwargs)
+    if kwargs:
+        # numpy decides first whether it accepts these keywords for these inputs (and raises
+        # its own error if not); then each is honoured or refused by name.
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            ufunc(*(primal(x) for x in inputs), **{k: v for k, v in kwargs.items() if k != "out"})
+        check_ufunc_keywords(name, kwargs)
     if ufunc in _VALUE_ONLY:
         return ufunc(*(primal(x) for x in inputs))
     fn = _UFUNCS.get(ufunc)
@@ -88,35 +95,10 @@ def _array_function(self, func, types, args, kwargs):
 # ndarray-style methods: the table's functions with the box as first argument
 # ---------------------------------------------------------------------------
 
-def _reshape_method(self, *shape, order="C", copy=None):
-    return P.reshape(self, shape[0] if len(shape) == 1 else shape, order=order, copy=copy)
-
-
-def _transpose_method(self, *axes):
-    return P.transpose(self, axes[0] if len(axes) == 1 else (axes or None))
-
-
-def _item_method(self, *args):
-    raise refusal("ndarray.item", "args", "item() returns a plain number and drops the "
-                                          "derivative; index instead (x[i]) to keep it")
-
-
-_METHODS: dict[str, Callable] = {
-    "sum": P.sum, "mean": P.mean, "max": P.max, "min": P.min, "prod": P.prod,
-    "dot": P.dot, "clip": P.clip, "squeeze": P.squeeze, "swapaxes": P.swapaxes,
-    "reshape": _reshape_method, "transpose": _transpose_method, "item": _item_method,
-    # Not ndarray methods, but part of dualdiff's API since the start:
-    "exp": P.exp, "log": P.log, "sin": P.sin, "cos": P.cos, "tanh": P.tanh, "sqrt": P.sqrt,
-}
-
-
 def install() -> None:
     """Wire operators, methods and numpy dispatch onto :class:`Box` (called once at import)."""
     for func, fn in P.numpy_dispatch().items():
         (_UFUNCS if isinstance(func, np.ufunc) else _FUNCTIONS)[func] = fn
-    _FUNCTIONS[np.shape] = lambda a: a.shape
-    _FUNCTIONS[np.ndim] = lambda a: a.ndim
-    _FUNCTIONS[np.size] = lambda a, axis=None: a.size if axis is None else a.shape[axis]
     for name, fn in _BINARY.items():
         setattr(Box, f"__{name}__", fn)
         setattr(Box, f"__r{name}__", _reflected(fn))
@@ -126,9 +108,8 @@ def install() -> None:
     Box.__getitem__ = P.getitem
     Box.__array_ufunc__ = _array_ufunc
     Box.__array_function__ = _array_function
-    for name, fn in _METHODS.items():
+    for name, fn in P.box_methods().items():
         setattr(Box, name, fn)
-    Box.T = property(lambda self: P.transpose(self))
     for cls in (Dual, Var):
         for name, fn in _BINARY.items():
             handler = fn.primitive.fast.get(cls)

@@ -19,6 +19,11 @@ The modules, one kind of rule each:
 * :mod:`.linalg`: the matrix product;
 * :mod:`.composites`: functions built from the entries, with no rule of their own.
 
+A module may also list ``NUMPY_FUNCTIONS`` (numpy function -> its function,
+for functions that are not entries) and ``METHODS`` (ndarray-style method
+name -> function taking the box first); :func:`numpy_dispatch` and
+:func:`box_methods` collect them.
+
 Every public function here is exported as ``dualdiff.<name>`` (the modules'
 ``__all__``) and, through numpy's protocols, answers for the numpy functions
 its entry names.
@@ -71,6 +76,18 @@ def expression_functions() -> dict[str, Callable]:
     for alias, target in ALIASES.items():
         funcs[alias] = funcs[target]
     return funcs
+
+
+def box_methods() -> dict[str, Callable]:
+    """ndarray-style method name -> function taking the box first (``x.sum(axis=0)``).
+
+    Each module lists its own in ``METHODS``; a method with numpy's
+    ``ndarray`` signature is usually the table function itself.
+    """
+    methods: dict[str, Callable] = {}
+    for module in _MODULES:
+        methods.update(getattr(module, "METHODS", {}))
+    return methods
 
 
 def numpy_dispatch() -> dict[Any, Callable]:

@@ -91,3 +91,6 @@ def stop_gradient(x: Any) -> Any:
 
 NUMPY_FUNCTIONS = {np.dot: dot, np.clip: clip}
 """numpy functions answered by the composites above (the entries declare their own)."""
+
+METHODS = {"dot": dot, "clip": clip}
+"""ndarray-style methods (the box first)."""

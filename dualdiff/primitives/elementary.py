@@ -176,3 +176,6 @@ sigmoid = elementwise("sigmoid", _sigmoid_array, lambda out, x: out * sigmoid(-x
 softplus = elementwise("softplus", lambda x: np.logaddexp(0.0, x), lambda out, x: sigmoid(x),
                        scalar_impl=_softplus_scalar, doc="σ(x); computed as log(1+eˣ) stably",
                        domain=[(-8.0, 8.0)], edges=[(-30.0,), (30.0,)])
+
+METHODS = {"exp": exp, "log": log, "sin": sin, "cos": cos, "tanh": tanh, "sqrt": sqrt}
+"""Not ndarray methods, but part of dualdiff's API since the start (``x.exp()``)."""

@@ -220,3 +220,6 @@ _prod = nonlinear(
 
 NUMPY_FUNCTIONS = {np.mean: mean}
 """numpy functions answered by the composites above (the entries declare their own)."""
+
+METHODS = {"sum": sum, "mean": mean, "max": max, "min": min, "prod": prod}
+"""ndarray-style methods (same signatures as numpy's, the box first)."""

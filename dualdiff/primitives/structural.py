@@ -426,3 +426,45 @@ _where = linear("where", _where_impl, [_where_jvp(True), _where_jvp(False)],
                 sample_call=lambda a, b: where(primal(a) > 0.0, a, b),
                 doc="the tangent of the selected branch; the condition has no derivative",
                 numpy=[np.where])
+
+
+def _reshape_method(self: Any, *shape: Any, order: str = "C", copy: Any = None) -> Any:
+    """``x.reshape(2, 3)`` or ``x.reshape((2, 3))``, as ndarray.reshape."""
+    return reshape(self, shape[0] if len(shape) == 1 else shape, order=order, copy=copy)
+
+
+def _transpose_method(self: Any, *axes: Any) -> Any:
+    """``x.transpose(1, 0)`` or ``x.transpose((1, 0))``, as ndarray.transpose."""
+    return transpose(self, axes[0] if len(axes) == 1 else (axes or None))
+
+
+def _item_method(self: Any, *args: Any) -> Any:
+    raise TypeError("ndarray.item() returns a plain number and would drop the derivative; "
+                    "index instead (x[i] or x[()]) to keep it")
+
+
+METHODS = {"reshape": _reshape_method, "item": _item_method, "transpose": _transpose_method, "squeeze": squeeze,
+           "swapaxes": swapaxes, "T": property(lambda self: transpose(self))}
+"""ndarray-style methods (the box first)."""
+
+def _shape(a: Any) -> tuple:
+    """numpy.shape of a dualdiff value: a plain tuple (no derivative)."""
+    return shape(a)
+
+
+def _ndim(a: Any) -> int:
+    """numpy.ndim of a dualdiff value."""
+    return ndim(a)
+
+
+def _size(a: Any, axis: Any = None) -> int:
+    """numpy.size of a dualdiff value, over all axes or the given ones."""
+    s = shape(a)
+    if axis is None:
+        return int(np.prod(s, dtype=np.int64))
+    return int(np.prod([s[k] for k in normalize_axes(axis, len(s), "numpy.size")], dtype=np.int64))
+
+
+NUMPY_FUNCTIONS = {np.shape: _shape, np.ndim: _ndim, np.size: _size, np.moveaxis: moveaxis, np.swapaxes: swapaxes, np.expand_dims: expand_dims,
+                   np.squeeze: squeeze}
+"""numpy functions answered by the composites above (the entries declare their own)."""
