@@ -23,7 +23,7 @@ import numpy as np
 from . import primitives as P
 from .core import Box, primal, refuse_unknown
 from .dual import Dual
-from .primitives.keywords import check_ufunc_keywords, no_out, refusal
+from .primitives.keywords import check_ufunc_keywords
 from .tape import Var
 
 _BINARY: dict[str, Callable] = {
@@ -37,12 +37,9 @@ _VALUE_ONLY = {np.greater, np.greater_equal, np.less, np.less_equal, np.equal, n
                np.logical_not, np.logical_xor}
 """Ufuncs with boolean results: they act on the values (no derivative to carry)."""
 
-_REDUCE: dict[Any, Callable] = {np.add: P.sum, np.multiply: P.prod, np.maximum: P.max,
-                                np.minimum: P.min}
-"""``ufunc.reduce`` of these is the table's reduction."""
-
 _UFUNCS: dict[Any, Callable] = {}
 _FUNCTIONS: dict[Any, Callable] = {}
+_UFUNC_METHODS: dict[tuple[Any, str], Callable] = {}
 
 
 def _reflected(fn: Callable) -> Callable:
@@ -53,10 +50,11 @@ def _reflected(fn: Callable) -> Callable:
 
 def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     name = f"numpy.{ufunc.__name__}"
-    if method == "reduce" and ufunc in _REDUCE:
-        return _reduce(ufunc, *inputs, **kwargs)
     if method != "__call__":
-        raise refuse_unknown(ufunc, method)
+        handler = _UFUNC_METHODS.get((ufunc, method))
+        if handler is None:
+            raise refuse_unknown(ufunc, method)
+        return handler(*inputs, **kwargs)
     if kwargs:
         # numpy decides first whether it accepts these keywords for these inputs (and raises
         # its own error if not); then each is honoured or refused by name.
@@ -70,18 +68,6 @@ def _array_ufunc(self, ufunc, method, *inputs, **kwargs):
     if fn is None:
         raise refuse_unknown(ufunc)
     return fn(*inputs)
-
-
-def _reduce(ufunc, array, axis=0, dtype=None, out=None, keepdims=False, **rest):
-    """``np.add.reduce(box, axis)`` and friends: numpy's defaults (axis 0), the table's rule."""
-    function = f"numpy.{ufunc.__name__}.reduce"
-    no_out(function, out)
-    keywords = {"keepdims": keepdims, **rest}
-    if dtype is not None and ufunc is not np.maximum and ufunc is not np.minimum:
-        keywords["dtype"] = dtype
-    elif dtype is not None:
-        raise refusal(function, "dtype", "leave dtype out (dualdiff computes in float64)")
-    return _REDUCE[ufunc](array, axis, **keywords)
 
 
 def _array_function(self, func, types, args, kwargs):
@@ -99,6 +85,7 @@ def install() -> None:
     """Wire operators, methods and numpy dispatch onto :class:`Box` (called once at import)."""
     for func, fn in P.numpy_dispatch().items():
         (_UFUNCS if isinstance(func, np.ufunc) else _FUNCTIONS)[func] = fn
+    _UFUNC_METHODS.update(P.ufunc_methods())
     for name, fn in _BINARY.items():
         setattr(Box, f"__{name}__", fn)
         setattr(Box, f"__r{name}__", _reflected(fn))

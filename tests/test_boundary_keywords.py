@@ -45,6 +45,30 @@ CASES = {
     np.size: ((X,), {}),
 }
 
+# Each part of the numpy surface lists its functions in its own block below (one block per
+# module group, so that changes to different parts never touch the same lines).
+
+# -- numpy.linalg (dualdiff/primitives/linalg.py, decompositions.py) --------------------------
+CASES.update({
+})
+
+
+# -- contractions, statistics, scans (contractions.py, statistics.py, scans.py) ---------------
+CASES.update({
+})
+
+
+# -- elementwise additions, indices, construction (elementary.py, piecewise.py, indices.py,
+#    construction.py) ---------------------------------------------------------------------------
+CASES.update({
+})
+
+
+# -- shaping and selection (shaping.py, selection.py) -----------------------------------------
+CASES.update({
+})
+
+
 KEYWORD_VALUES = {
     "axis": [0, 1, -1, (0, 1), None],
     "keepdims": [True, False],

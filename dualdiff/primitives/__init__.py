@@ -33,18 +33,30 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import arithmetic, composites, elementary, linalg, piecewise, reductions, structural
+from . import (arithmetic, composites, construction, contractions, decompositions, elementary,
+               indices, linalg, piecewise, reductions, scans, selection, shaping, statistics,
+               structural)
 from .arithmetic import *  # noqa: F401,F403
 from .composites import *  # noqa: F401,F403
+from .construction import *  # noqa: F401,F403
+from .contractions import *  # noqa: F401,F403
+from .decompositions import *  # noqa: F401,F403
 from .elementary import *  # noqa: F401,F403
+from .indices import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .piecewise import *  # noqa: F401,F403
 from .reductions import *  # noqa: F401,F403
+from .scans import *  # noqa: F401,F403
+from .selection import *  # noqa: F401,F403
+from .shaping import *  # noqa: F401,F403
+from .statistics import *  # noqa: F401,F403
 from .registry import (ON_REGISTER, REGISTRY, Kind, Primitive, bilinear, elementwise, linear,
                        nonlinear, register, unbroadcast, variadic, zero_derivative)
 from .structural import *  # noqa: F401,F403
 
-_MODULES = (arithmetic, elementary, piecewise, structural, reductions, linalg, composites)
+_MODULES = (arithmetic, elementary, piecewise, structural, shaping, selection, indices,
+            construction, reductions, statistics, scans, linalg, decompositions, contractions,
+            composites)
 
 __all__ = [name for module in _MODULES for name in module.__all__]
 """The differentiable functions, exported by ``dualdiff`` under these names."""
@@ -87,6 +99,18 @@ def box_methods() -> dict[str, Callable]:
     methods: dict[str, Callable] = {}
     for module in _MODULES:
         methods.update(getattr(module, "METHODS", {}))
+    return methods
+
+
+def ufunc_methods() -> dict[tuple[Any, str], Callable]:
+    """``(ufunc, method) -> function``: ``np.add.reduce(box)`` is the table's ``sum``, ...
+
+    Each module lists its own in ``UFUNC_METHODS``; the function takes the
+    method's own signature (``np.add.reduce(array, axis=0, ...)``).
+    """
+    methods: dict[tuple[Any, str], Callable] = {}
+    for module in _MODULES:
+        methods.update(getattr(module, "UFUNC_METHODS", {}))
     return methods
 
 

@@ -223,3 +223,27 @@ NUMPY_FUNCTIONS = {np.mean: mean}
 
 METHODS = {"sum": sum, "mean": mean, "max": max, "min": min, "prod": prod}
 """ndarray-style methods (same signatures as numpy's, the box first)."""
+
+
+def _ufunc_reduce(reduction: Any, function: str) -> Any:
+    """``np.<ufunc>.reduce(box, axis=0, ...)``: numpy's defaults (axis 0), the table's reduction."""
+    def reduce(array: Any, axis: Any = 0, dtype: Any = None, out: Any = None,
+               keepdims: bool = False, initial: Any = NoValue, where: Any = True) -> Any:
+        no_out(function, out)
+        keywords = {"keepdims": keepdims, "initial": initial, "where": where}
+        if reduction is max or reduction is min:
+            float_dtype(function, dtype)
+        else:
+            keywords["dtype"] = dtype
+        if where is True:
+            del keywords["where"]
+        return reduction(array, axis, **keywords)
+    reduce.__name__ = reduce.__qualname__ = function
+    return reduce
+
+
+UFUNC_METHODS = {(np.add, "reduce"): _ufunc_reduce(sum, "numpy.add.reduce"),
+                 (np.multiply, "reduce"): _ufunc_reduce(prod, "numpy.multiply.reduce"),
+                 (np.maximum, "reduce"): _ufunc_reduce(max, "numpy.maximum.reduce"),
+                 (np.minimum, "reduce"): _ufunc_reduce(min, "numpy.minimum.reduce")}
+"""``ufunc.reduce`` of these is the table's reduction."""
