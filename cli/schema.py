@@ -1,0 +1,3 @@
+"""The JSON schema of every ``--json`` document (filled in below)."""
+
+SCHEMA_VERSION = "dualdiff-cli/1"
