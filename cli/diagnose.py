@@ -81,6 +81,7 @@ def require_finite(problem: Problem, entries: Iterable[tuple[str, float, dict[st
         if not math.isfinite(value):
             reason = culprit(problem, direction)
             where = f" at {problem.describe_point()}"
-            error = Overflows if reason and "overflows" in reason else NotDefined
-            raise error(f"the derivative {label} is not finite ({value!r}){where}"
-                        + (f": {reason}" if reason else ""))
+            if reason and "overflows" in reason:
+                raise Overflows(f"the derivative {label} overflows{where}: {reason}")
+            raise NotDefined(f"the derivative {label} is not finite ({value!r}){where}"
+                             + (f": {reason}" if reason else ""))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from dualdiff import render
 from dualdiff.render import TraceTable
 from dualdiff.trace import Trace
 
@@ -29,7 +30,19 @@ def check_decimals(decimals: int) -> int:
 def sheet(table: TraceTable, title: Title | None, notes: Sequence[str] = ()) -> Sheet:
     """A trace table for the terminal: node and operation are text, the rest numbers."""
     columns = [Column(h, number=(kind == "number")) for h, kind in zip(table.header, table.kinds)]
-    return Sheet(title, columns, [list(row) for row in table.rows], list(notes))
+    splits = [[[1, 2], list(range(3, len(columns)))]] if len(columns) > 4 else []
+    return Sheet(title, columns, [list(row) for row in table.rows], list(notes), splits)
+
+
+def adjoint_sums(trace: Trace, decimals: int = 3) -> list[str]:
+    """The adjoint sums of the rows used more than once, each as two lines: the terms, then their
+    numbers (``v̄₁ = v̄₂·∂v₂/∂v₁ + …`` / ``   = 1·403.429 + … = 404.854``)."""
+    lines = []
+    for plain, _ in render.accumulation(trace, decimals):
+        first = plain.index(" = ")
+        second = plain.index(" = ", first + 3)
+        lines += [plain[:second], " " * first + plain[second:]]
+    return ["adjoints of the rows used more than once add up over their uses:", *lines] if lines else []
 
 
 def nodes_json(trace: Trace, tangent: bool = True, adjoint: bool = True) -> list[dict[str, Any]]:

@@ -257,7 +257,8 @@ class Comparison:
         return agreement_digits(result.outcome.gradient, reference.outcome.gradient)  # type: ignore[union-attr]
 
     def caption(self) -> str:
-        """What agrees and to how many digits ('forward and reverse agree to 16 digits; …')."""
+        """What agrees and to how many digits ('forward and reverse agree to 16 digits; …'); a method
+        that did not run is left out (its note says why)."""
         reference = self.reference
         if reference is None:
             return "no method could run at this point"
@@ -266,15 +267,13 @@ class Comparison:
             digits = self.digits(result)
             if digits is not None and result is not reference:
                 groups.setdefault(digits, []).append(result.method.short)
-        failed = [r.method.short for r in self.results if r.outcome is None]
-        tail = [f"{_join(failed)}: not available here"] if failed else []
         if not groups:
-            return "; ".join([f"only {reference.method.short} ran", *tail])
+            return f"only {reference.method.short} ran"
         ordered = sorted(groups.items(), reverse=True)
         best, names = ordered[0]
         first = f"{_join([reference.method.short, *names])} agree to {best} digits"
         rest = [f"{_join(group)} to {digits}" for digits, group in ordered[1:]]
-        return "; ".join([first, *rest, *tail])
+        return "; ".join([first, *rest])
 
     def timing_note(self) -> str:
         """How the time column was measured (the footnote under every rendering)."""

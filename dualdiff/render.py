@@ -73,7 +73,8 @@ def trace_table(trace: Trace, decimals: int = 3, *, forward: bool = True, revers
 
     ``tangents`` are traces of the same function seeded on other variables
     (one tangent column each; default: ``trace`` itself when it has a seed).
-    ``blank`` names columns (``"tangent"``, ``"adjoint"``) left empty for students.
+    ``blank`` names columns (``"tangent"``, ``"adjoint"``) left empty for students, but for the
+    seeds (the inputs' tangents, the output's adjoint), which state the question.
     """
     passes = list(tangents) if tangents is not None else ([trace] if trace.wrt is not None else [])
     passes = passes if forward else []
@@ -88,11 +89,14 @@ def trace_table(trace: Trace, decimals: int = 3, *, forward: bool = True, revers
         latex_header.append(r"$\bar v_i$")
         kinds.append("number")
     table = TraceTable(header, latex_header, kinds)
+    out = trace.output_row
     for i, row in enumerate(trace.rows):
+        hide_tangent = "tangent" in blank and row.op != "input"  # the seeds stay: they are the question
+        hide_adjoint = "adjoint" in blank and row is not out
         numbers = [short(row.value, decimals)]
-        numbers += ["" if "tangent" in blank else short(t.rows[i].tangent, decimals) for t in passes]
+        numbers += ["" if hide_tangent else short(t.rows[i].tangent, decimals) for t in passes]
         if reverse:
-            numbers.append("" if "adjoint" in blank else short(row.adjoint, decimals))
+            numbers.append("" if hide_adjoint else short(row.adjoint, decimals))
         table.rows.append([row.name, notation.operation(row.op, row.inputs), *numbers])
         table.latex_rows.append([f"${latex_name(row.name)}$", f"$= {latex_operation(row.op, row.inputs)}$",
                                  *(f"${latex_number(n)}$" if n else "" for n in numbers)])
@@ -248,7 +252,7 @@ def _html_notes(notes: Sequence[str]) -> str:
 def latex_document(body: str) -> str:
     """``body`` in a complete ``article`` that a plain ``pdflatex`` compiles (amsmath loaded)."""
     return "\n".join([r"\documentclass{article}", r"\usepackage{amsmath}", r"\begin{document}",
-                      r"\noindent", body.rstrip(), r"\end{document}", ""])
+                      body.rstrip(), r"\end{document}", ""])
 
 
 # --- symbolic derivatives ----------------------------------------------------------------

@@ -32,7 +32,7 @@ from .. import output
 from ..arguments import QUIZ, Problem, parse_problem, variable
 from ..diagnose import require_finite
 from ..errors import UsageProblem
-from ..layout import Column, Sheet, Title
+from ..layout import Column, Sheet, Title, point_atoms
 
 METHODS = {"forward-difference": "forward", "central": "central", "five-point": "five-point"}
 """The CLI's name of each method -> :func:`dualdiff.finite_diff.step_sweep`'s."""
@@ -122,7 +122,8 @@ def _error(e: float) -> str:
 
 def render(result: SweepResult) -> RenderableType:
     problem, sweep = result.problem, result.sweep
-    title = Title.of(f"Error of ∂f/∂{result.wrt} by finite differences, f = {problem.text}", problem.point)
+    title = Title([f"Error of ∂f/∂{result.wrt} by finite differences,", f"f = {problem.text}"],
+                  point_atoms("at", problem.point))
     sheet = Sheet(title, [Column("step h"), *(Column(LABELS[m]) for m in METHODS)])
     for i, h in enumerate(sweep.steps):
         cells: list[Any] = [_step(float(h))]

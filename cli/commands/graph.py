@@ -51,8 +51,8 @@ def _tree_label(node: GraphNode, edge: GraphEdge | None, graph: Graph, decimals:
         if seen:
             text.append("   (shown above)")
     label = edge_label(edge, graph, decimals) if edge is not None else None
-    if label is not None:
-        text.append(f"   [{label}]", style="dim")
+    if label is not None:  # written without spaces, so a narrow terminal never splits it
+        text.append(f"   [{label.replace(' = ', '=')}]", style="dim")
     return text
 
 

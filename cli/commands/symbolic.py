@@ -108,7 +108,7 @@ def render_table(result: SymbolicResult) -> RenderableType:
     if at_point:
         columns += [Column("symbolic"), Column("forward mode"), Column("reverse mode"),
                     Column("|Δ| vs forward")]
-    splits = [[[1, 2, 3], [4, 5, 6, 7]]] if at_point else []
+    splits = [[[1, 2, 3, 7], [4, 5, 6]]] if at_point else []
     title = Title.of(f"Symbolic derivatives of f = {result.parsed.text}", problem.point if at_point else None)
     sheet = Sheet(title, columns, splits=splits)
     for row in result.rows:

@@ -23,7 +23,7 @@ from .. import output
 from ..arguments import Problem, parse_problem, variable
 from ..diagnose import require_finite
 from ..layout import Title
-from ..tracing import check_decimals, nodes_json, output_json, sheet
+from ..tracing import adjoint_sums, check_decimals, nodes_json, output_json, sheet
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,7 @@ def notes(result: TraceResult, decimals: int) -> list[str]:
     """What the table adds up to, and the adjoint sums of the rows used more than once."""
     lines = [plain for plain, _ in render.trace_notes(result.trace, decimals, result.forward, result.reverse)]
     if result.reverse:
-        sums = [plain for plain, _ in render.accumulation(result.trace, decimals)]
-        if sums:
-            lines += ["adjoints of the rows used more than once add up over their uses:", *sums]
+        lines += adjoint_sums(result.trace, decimals)
     if not result.problem.expression.shared:
         lines.append("--no-share: every occurrence of a repeated subexpression is its own row")
     return lines

@@ -20,7 +20,7 @@ from ... import output
 from ...errors import UsageProblem
 from ...layout import Title, point_atoms
 from ...output import finite_or_none
-from ...tracing import nodes_json, sheet
+from ...tracing import adjoint_sums, nodes_json, sheet
 
 DEFAULT_OPS = 5
 
@@ -70,7 +70,7 @@ def render_table(quiz: GeneratedQuiz, answers: bool) -> RenderableType:
         notes = [plain for plain, _ in render.trace_notes(quiz.trace, 3, quiz.mode == "forward",
                                                          quiz.mode == "reverse")]
         if quiz.mode == "reverse":
-            notes += [plain for plain, _ in render.accumulation(quiz.trace, 3)]
+            notes += adjoint_sums(quiz.trace)
     return sheet(table, title(quiz, answers), notes)
 
 

@@ -36,6 +36,7 @@ SYMBOLS = {"alpha1": "α⁽¹⁾", "alpha2": "α⁽²⁾", "beta": "β"}
 METHODS = ("reverse", "forward", "closed-form", "central")
 LABELS = {"reverse": "backprop (reverse mode)", "forward": "forward mode", "closed-form": "closed form (the quiz)",
           "central": "central differences"}
+SHORT = {"reverse": "backprop", "forward": "forward mode", "closed-form": "closed form", "central": "central"}
 
 
 def parse_sizes(text: str | None) -> tuple[int, int, int]:
@@ -201,19 +202,19 @@ def render(quiz: NetworkQuiz) -> RenderableType:
     title = Title(["Quiz #2:", "y = σ(βᵀσ(α⁽²⁾ᵀσ(α⁽¹⁾ᵀx))),"],
                   [f"x ∈ R^{n0},", f"α⁽¹⁾ {n0}×{n1},", f"α⁽²⁾ {n1}×{n2},", f"β ∈ R^{n2}", f"(seed {quiz.seed}):",
                    f"y = {output.number(quiz.y)}"])
-    parts: list[RenderableType] = [title]
+    parts: list[RenderableType] = [title, Text("")]
     if quiz.net.count <= MAX_ENTRY_ROWS:
         columns = [Column("weight", number=False), *(Column(LABELS[m]) for m in METHODS)]
         entries = Sheet(None, columns, splits=[[[1, 2], [3, 4]]])
         flats = {method: quiz.flat(method) for method in METHODS}
         for i, (label, _, _) in enumerate(entry_names(quiz)):
             entries.add_row(f"∂y/∂{label}", *(output.number(float(flats[m][i])) for m in METHODS))
-        parts.append(entries)
+        parts += [entries, Text("")]
     differences = Sheet(None, [Column("pair", number=False), Column("max |Δ|"),
                                Column("relative to max |∂y/∂w|")])
     for a, b, largest, relative in quiz.differences():
-        differences.add_row(f"{LABELS[a]} vs {LABELS[b]}", output.difference(largest), output.difference(relative))
-    parts.append(differences)
+        differences.add_row(f"{SHORT[a]} vs {SHORT[b]}", output.difference(largest), output.difference(relative))
+    parts += [differences, Text("")]
     count = quiz.net.count
     costs = "; ".join(f"{LABELS[m]}: {output.plural(*quiz.cost[m])}" for m in METHODS)
     parts += [Text(costs),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Group, RenderableType
+from rich.text import Text
 
 from dualdiff import render as library_render
 from dualdiff.trace import Trace, evaluation_trace
@@ -20,7 +21,7 @@ from dualdiff.trace import Trace, evaluation_trace
 from ... import compute, output
 from ...arguments import QUIZ, Problem, parse_problem
 from ...layout import Column, Sheet, Title
-from ...tracing import nodes_json, sheet
+from ...tracing import adjoint_sums, nodes_json, sheet
 
 LABELS = {"forward": "forward mode", "reverse": "reverse mode", "central": "central differences"}
 
@@ -51,9 +52,7 @@ def render(quiz: QuizOne) -> RenderableType:
     problem = quiz.problem
     first = next(iter(quiz.traces.values()))
     table = library_render.trace_table(first, 3, tangents=list(quiz.traces.values()))
-    sums = [plain for plain, _ in library_render.accumulation(first, 3)]
-    trace = sheet(table, Title.of(f"Quiz #1: y = {problem.text}", problem.point),
-                  ["adjoints of the rows used more than once add up over their uses:", *sums])
+    trace = sheet(table, Title.of(f"Quiz #1: y = {problem.text}", problem.point), adjoint_sums(first))
     gradients = Sheet(Title(["∇y by each method"]), [Column("method", number=False),
                       *(Column(f"∂y/∂{n}") for n in problem.variables), Column("cost")])
     for key, outcome in quiz.methods.items():
@@ -63,7 +62,7 @@ def render(quiz: QuizOne) -> RenderableType:
     gradients.notes = [f"forward mode: {passes} passes, one per input (the two tangent columns above); reverse "
                        "mode: one backward sweep gives every adjoint (the last column)",
                        f"the lecture's answer: ∇y(2, 3) ≈ [{', '.join(str(a) for a in quiz.answer)}]"]
-    return Group(trace, gradients)
+    return Group(trace, Text(""), gradients)
 
 
 def to_json(quiz: QuizOne) -> dict[str, Any]:
