@@ -166,16 +166,24 @@ def guide(steps: np.ndarray, anchor_step: float, anchor_error: float, power: flo
 
 
 def write_plot(result: SweepResult, path: str) -> None:
+    """Draw :func:`figure` to ``path`` (a usage error if the file cannot be written)."""
+    try:
+        figure(result).savefig(path)
+    except (OSError, ValueError) as exc:
+        raise UsageProblem(f"--plot {path}: cannot write the file: {exc}") from None
+
+
+def figure(result: SweepResult) -> Any:
     """The log-log V: one curve per method, its best step circled, guide slopes h, h², h⁴ (truncation)
-    and ε/h (round-off). matplotlib is imported here only."""
+    and ε/h (round-off); f and the point in the title. matplotlib is imported here only."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     sweep = result.sweep
     steps = np.asarray(sweep.steps, dtype=float)
-    figure = Figure(figsize=(7.5, 5), dpi=100)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
+    drawing = Figure(figsize=(7.5, 5), dpi=100)
+    FigureCanvasAgg(drawing)
+    axes = drawing.add_subplot()
     for method in METHODS:
         errors = result.errors(method)
         shown = np.where(errors > 0, errors, np.nan)  # log scale: an exact 0 has no place
@@ -201,11 +209,8 @@ def write_plot(result: SweepResult, path: str) -> None:
     if finite:
         axes.set_ylim(min(finite) / 10, max(finite) * 10)
     axes.legend(fontsize=8)
-    figure.tight_layout()
-    try:
-        figure.savefig(path)
-    except (OSError, ValueError) as exc:
-        raise UsageProblem(f"--plot {path}: cannot write the file: {exc}") from None
+    drawing.tight_layout()
+    return drawing
 
 
 def main(arguments: Sequence[str], wrt: str | None, plot: str | None, as_json: bool) -> None:

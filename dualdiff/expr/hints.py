@@ -57,9 +57,12 @@ def ascii_spelling(text: str) -> str:
                 continue
             out.append("sqrt")
         elif ch in _LOOKALIKES:
-            if _LOOKALIKES[ch].isalpha():
+            word = _LOOKALIKES[ch]
+            if word.isalpha():
                 _times_if_glued(out)
-            out.append(_LOOKALIKES[ch])
+                following = text[i + 1:i + 2]
+                word += "*" if following and (following.isalnum() or following in "_(") else ""
+            out.append(word)
         elif ord(ch) > 127 and ch.isspace():
             out.append(" ")
         else:
