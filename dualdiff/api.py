@@ -17,8 +17,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from . import primitives as P
-from .core import _F64, lift, ndim, new_level, primal, shape
-from .dual import Dual, make_dual
+from .core import F64, lift, ndim, new_level, primal, shape
+from .dual import Dual, new_dual
 from .tape import Tape, Var, zeros_like_value
 from .tree import flatten
 
@@ -81,9 +81,9 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
     for p, t in zip(primals, tangents):
         tp = type(p)
         if tp is not type(t) or not (tp is float or (
-                tp is np.ndarray and p.dtype is _F64 and t.dtype is _F64 and p.shape == t.shape)):
+                tp is np.ndarray and p.dtype is F64 and t.dtype is F64 and p.shape == t.shape)):
             break
-        plain_args.append(make_dual(p, t, level))
+        plain_args.append(new_dual(p, t, level))
     else:  # floats, or float64 arrays with unbatched tangents: no pytree handling needed
         out = f(*plain_args)
         if type(out) is Dual and out._level == level:
@@ -107,7 +107,7 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[A
                 batch = ts[0]
             else:
                 raise ValueError(f"tangent {i} has shape {ts}, primal {i} has shape {ps}")
-            duals.append(make_dual(pv, tv, level))
+            duals.append(new_dual(pv, tv, level))
         args.append(rebuild(duals))
     return _split_output(f(*args), level, batch)
 
@@ -180,7 +180,7 @@ def jacfwd(f: Callable, argnums: ArgNums = 0, chunk: int | None = None) -> Calla
                     seed = np.zeros((stop - start, sizes[k]))
                     rows = np.arange(lo, hi)
                     seed[rows - start, rows - offsets[k]] = 1.0
-                seeded.append(make_dual(x, seed.reshape((stop - start,) + shape(x)), level))
+                seeded.append(new_dual(x, seed.reshape((stop - start,) + shape(x)), level))
             out = f(*_with_leaves(args, nums, trees, seeded))
             out_values, tangents = _split_output(out, level, stop - start)
             pieces.append(flatten(tangents)[0])
@@ -296,7 +296,7 @@ def _all_plain(args: tuple, nums: tuple[int, ...]) -> bool:
         if not 0 <= i < len(args):
             return False
         x = args[i]
-        if type(x) is not float and not (type(x) is np.ndarray and x.dtype is _F64):
+        if type(x) is not float and not (type(x) is np.ndarray and x.dtype is F64):
             return False
     return True
 

@@ -10,27 +10,28 @@ recursive call on the unwrapped values. This is the ForwardDiff "tag" / JAX
 "trace level" idea, and it is what keeps nested derivatives free of
 perturbation confusion.
 
-A :class:`Primitive` knows its numpy implementation, an optional fast scalar
-implementation on ``math``, and one derivative rule per argument. Rules are
-written with dualdiff's own functions, so they are themselves differentiable.
+:func:`bind` is the one dispatch every primitive goes through: plain values
+are evaluated, boxes are handed to the highest level's ``_apply``. The
+primitives themselves live in :mod:`dualdiff.primitives`; how the pieces fit is
+described in ``docs/architecture.md``.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from .errors import NoDerivativeRule, PrecisionLossError, SymbolicBranchError
 
 ndarray = np.ndarray
-_F64 = np.dtype(np.float64)
+F64 = np.dtype(np.float64)
+"""The working dtype; exact ``dtype is F64`` checks are how fast paths recognise plain arrays."""
 USER_LEVEL = 1
 """The tag of Duals built by hand (``Dual(value, tangent)``); transformations start above it."""
 _levels = itertools.count(USER_LEVEL + 1)
-_DOMAIN_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
 
 
 def new_level() -> int:
@@ -83,27 +84,43 @@ class Box:
         for i in range(len(self)):
             yield self[i]
 
-    # --- refusing silent precision loss ------------------------------------
-    def _refuse(self, what: str):
-        raise PrecisionLossError(
-            f"{what}({type(self).__name__}) would drop the derivative; use `.value` "
-            "(or dualdiff.primal(x)) if you really want the number without it"
-        )
-
+    # --- refusing silent loss of the derivative ----------------------------
+    # Each message gives the fix that keeps the derivative (docs/architecture.md,
+    # "honour or refuse"); the plain number is mentioned last, for display only.
     def __float__(self):
-        self._refuse("float")
+        raise PrecisionLossError(
+            f"float() of a {type(self).__name__} would drop the derivative. Keep the value as it "
+            "is: call numpy's or dualdiff's functions (np.sin(x) or dualdiff.sin(x), not "
+            "math.sin(x)); to fill an array with such values build it with dualdiff.array([...]) "
+            "or dualdiff.stack(...) instead of writing into a numpy array (dy[0] = ...). For "
+            "display only, x.value is the number without the derivative")
 
     def __int__(self):
-        self._refuse("int")
+        raise PrecisionLossError(
+            f"int() of a {type(self).__name__} would drop the derivative; a count or an index "
+            "cannot depend on a differentiated value. Use int(dualdiff.primal(x)) only where "
+            "no derivative should flow (a loop bound, a position)")
+
+    __index__ = __int__
 
     def __complex__(self):
-        self._refuse("complex")
-
-    def __index__(self):
-        self._refuse("index")
+        raise TypeError(
+            f"complex() of a {type(self).__name__}: dualdiff differentiates real functions; "
+            "for the complex-step technique use dualdiff.finite_diff "
+            "(method='complex-step') on a plain function")
 
     def __array__(self, dtype=None, copy=None):
-        self._refuse("numpy.asarray")
+        raise PrecisionLossError(
+            f"numpy cannot turn a {type(self).__name__} into a plain array without dropping its "
+            "derivative: build arrays of dualdiff values with dualdiff.array([...]) or "
+            "dualdiff.stack([...]) (not np.array), write A @ w (not A.dot(w)) when A is a numpy "
+            "array, and write into a new array with dualdiff.at(x)[i].set(v) (not x[i] = v)")
+
+    def __format__(self, spec: str) -> str:
+        """``f"{x:.3f}"`` formats the value (display only; the derivative is not shown)."""
+        if not spec:
+            return repr(self)
+        return format(primal(self), spec)
 
     # --- comparisons act on the primal value -------------------------------
     def __lt__(self, other):
@@ -137,39 +154,82 @@ def primal(x: Any) -> Any:
     return x
 
 
-def lift(x: Any) -> Any:
+def lift(x: Any, complex_ok: bool = False) -> Any:
     """Convert a plain number to dualdiff's working types: ``float`` or a float64 ndarray.
 
-    The one place plain inputs are converted (DESIGN §6.4). Python ints,
-    bools and numpy scalars become ``float``; lists and integer or float32
-    arrays become float64 arrays. Complex arrays (the complex-step probe of
-    ``finite_diff``) and boxes pass through untouched.
+    The one place plain inputs are converted. Python ints, bools, numpy
+    scalars and 0-d arrays become ``float``; lists and integer or float32
+    arrays become float64 arrays; boxes pass through. Complex values are
+    refused (dualdiff differentiates real functions) unless ``complex_ok``:
+    plain evaluation lets them through for the complex-step probe of
+    :mod:`dualdiff.finite_diff`.
     """
     t = type(x)
     if t is float or isinstance(x, Box):
         return x
     if t is ndarray:
-        if x.dtype == np.float64 or x.dtype.kind == "c":
+        if x.dtype is F64:
+            return float(x) if x.ndim == 0 else x
+        kind = x.dtype.kind
+        if kind in "biuf":
+            return float(x) if x.ndim == 0 else x.astype(np.float64)
+        if kind == "c" and complex_ok:
             return x
-        if x.dtype.kind in "biuf":
-            return x.astype(np.float64)
-        raise TypeError(f"expected a numeric array, got dtype {x.dtype}")
+        raise _not_real(x) if kind == "c" else TypeError(
+            f"expected a numeric array, got dtype {x.dtype}")
     if t is int or t is bool or isinstance(x, (np.integer, np.floating, np.bool_)):
         return float(x)
     if isinstance(x, ndarray):  # subclasses, e.g. the complex-step probe
+        if x.dtype.kind == "c" and not complex_ok:
+            raise _not_real(x)
         return x
+    if isinstance(x, (complex, np.complexfloating)):
+        if complex_ok:
+            return x
+        raise _not_real(x)
     if isinstance(x, (list, tuple)):
-        arr = np.asarray(x)
+        try:
+            arr = np.asarray(x)
+        except (PrecisionLossError, ValueError):
+            arr = np.empty(0, dtype=object)
         if arr.dtype.kind in "biuf":
             return arr.astype(np.float64)
-        if arr.dtype == object:
-            raise TypeError(
-                "a list holding dualdiff values cannot become one array; use dualdiff.stack(...)"
-            )
-        raise TypeError(f"expected numbers, got a sequence of dtype {arr.dtype}")
-    if isinstance(x, (complex, np.complexfloating)):
-        return x
+        if arr.dtype.kind == "c" and complex_ok:
+            return arr
+        if arr.dtype.kind == "c":
+            raise _not_real(x)
+        raise TypeError("a list or tuple of dualdiff values is not an array: build one with "
+                        "dualdiff.array([...]) or dualdiff.stack([...])")
     raise TypeError(f"expected a number or a numeric array, got {type(x).__name__}: {x!r:.60}")
+
+
+def _not_real(x: Any) -> TypeError:
+    return TypeError(
+        f"complex value {x!r:.40}: dualdiff differentiates real functions of real inputs; "
+        "for the complex-step technique use dualdiff.finite_diff (method='complex-step') "
+        "on a plain function")
+
+
+def bind(prim: Any, args: tuple, params: dict) -> Any:
+    """Apply ``prim``: plain evaluation, or the rule of the highest box level among ``args``."""
+    top = None
+    needs_lift = False
+    for a in args:
+        ta = type(a)
+        if ta is float or (ta is ndarray and a.dtype is F64 and a.ndim):
+            continue
+        if isinstance(a, Box):
+            if top is None or a._level > top._level:
+                top = a
+        else:
+            needs_lift = True
+    if top is None:
+        if needs_lift:
+            args = tuple(lift(a, complex_ok=True) for a in args)
+        return prim.evaluate(args, params)
+    if needs_lift:
+        args = tuple(a if isinstance(a, Box) else lift(a) for a in args)
+    return type(top)._apply(prim, args, params, top._level)
 
 
 def ndim(x: Any) -> int:
@@ -190,200 +250,8 @@ def shape(x: Any) -> tuple:
     return x.shape if isinstance(x, Box) else np.shape(x)
 
 
-# ---------------------------------------------------------------------------
-# Primitives
-# ---------------------------------------------------------------------------
-
-JvpRule = Callable[..., Any]  # (tangent, out, args, params, batched) -> output tangent part
-VjpRule = Callable[..., Any]  # (cotangent, out, args, params) -> input cotangent
-
-
-class Primitive:
-    """One entry of the table: how to compute an operation and how to differentiate it.
-
-    ``jvps[i]`` maps the tangent of argument ``i`` to its contribution to the
-    output tangent; ``vjps[i]`` maps the output cotangent to the cotangent of
-    argument ``i``. Rules are per argument so that constant inputs cost
-    nothing (DESIGN §8.2). ``jvps is None`` marks a primitive whose derivative
-    is zero wherever it exists (sign, comparisons): its result is a plain
-    constant.
-    """
-
-    __slots__ = (
-        "name", "impl", "scalar_impl", "kind", "nargs", "jvps", "vjps", "partials",
-        "nonfinite", "doc", "domain", "edges", "samples", "sample_call", "fn", "numpy_aliases",
-        "fast", "float_partials",
-    )
-
-    def __init__(self, name: str, impl: Callable, *, kind: str, nargs: int,
-                 jvps: Sequence[JvpRule] | None, vjps: Sequence[VjpRule] | None,
-                 scalar_impl: Callable | None = None, partials: Sequence[Callable] | None = None,
-                 nonfinite: bool = False, doc: str = "", domain: Sequence[tuple] | None = None,
-                 edges: Sequence[tuple] = (), samples: Callable | None = None,
-                 sample_call: Callable | None = None):
-        self.name = name
-        self.impl = impl
-        self.scalar_impl = scalar_impl
-        self.kind = kind
-        self.nargs = nargs
-        self.jvps = tuple(jvps) if jvps is not None else None
-        self.vjps = tuple(vjps) if vjps is not None else None
-        self.partials = tuple(partials) if partials is not None else None
-        self.nonfinite = nonfinite
-        self.doc = doc
-        self.domain = domain
-        self.edges = tuple(edges)
-        self.samples = samples
-        self.sample_call = sample_call
-        self.fn: Callable = None  # type: ignore[assignment]  # set by the table
-        self.numpy_aliases: tuple = ()
-        self.fast: dict = {}
-        self.float_partials: tuple | None = None  # filled on first use by the backward sweep
-
-    def __repr__(self) -> str:
-        return f"<primitive {self.name}>"
-
-    def evaluate(self, args: tuple, params: dict) -> Any:
-        """Run the implementation on plain (unboxed, lifted) arguments."""
-        scalar = self.scalar_impl
-        if scalar is not None and not params and _all_floats(args):
-            try:
-                return scalar(*args)
-            except _DOMAIN_ERRORS:
-                pass  # numpy semantics: NaN/inf instead of an exception
-            with np.errstate(all="ignore"):
-                return float(self.impl(*args))
-        out = self.impl(*args, **params)  # arrays: numpy's semantics, warnings included
-        if type(out) is ndarray:
-            return float(out) if out.ndim == 0 and out.dtype == np.float64 else out
-        if type(out) is not float and not isinstance(out, ndarray):
-            return lift(out)  # numpy scalars from reductions become float
-        return out
-
-    def example(self, rng: np.random.Generator) -> tuple[Callable, tuple]:
-        """``(fn, args)``: a call of this primitive on random arguments inside its domain.
-
-        ``fn`` takes only the differentiable arguments (static parameters
-        such as an axis or a shape are fixed inside it), so table-driven
-        tests can hand it straight to ``jacfwd``, ``grad`` or ``check_grads``.
-        """
-        return (self.sample_call or self.fn), self.sample_args(rng)
-
-    def sample_args(self, rng: np.random.Generator) -> tuple:
-        """A random argument tuple inside the domain (used by table-driven tests)."""
-        if self.samples is not None:
-            return self.samples(rng)
-        return tuple(float(rng.uniform(lo, hi)) for lo, hi in self.domain or [(-2.0, 2.0)] * self.nargs)
-
-
-def _all_floats(args: tuple) -> bool:
-    for a in args:
-        if type(a) is not float:
-            return False
-    return True
-
-
-def bind(prim: Primitive, args: tuple, params: dict) -> Any:
-    """Apply ``prim``: plain evaluation, or the highest box level's rule."""
-    top = None
-    needs_lift = False
-    for a in args:
-        ta = type(a)
-        if ta is float or (ta is ndarray and a.dtype is _F64):
-            continue
-        if isinstance(a, Box):
-            if top is None or a._level > top._level:
-                top = a
-        else:
-            needs_lift = True
-    if needs_lift:
-        args = tuple(a if isinstance(a, Box) else lift(a) for a in args)
-    if top is None:
-        return prim.evaluate(args, params)
-    return type(top)._apply(prim, args, params, top._level)
-
-
-def unbox_level(args: tuple, level: int) -> tuple[list, list]:
-    """Split ``args`` into values and tangent-like payloads for boxes of ``level``.
-
-    Returns ``(values, boxes)`` where ``boxes[i]`` is the box if argument
-    ``i`` belongs to ``level`` and ``None`` otherwise.
-    """
-    values, boxes = [], []
-    for a in args:
-        if isinstance(a, Box) and a._level == level:
-            values.append(a.value)
-            boxes.append(a)
-        else:
-            values.append(a)
-            boxes.append(None)
-    return values, boxes
-
-
-#: Called with every newly registered primitive; the box modules add their fast paths here.
-REGISTRATION_HOOKS: list[Callable[[Primitive], None]] = []
-
-
-def make_function(prim: Primitive) -> Callable:
-    """Build the public function for ``prim``, specialised on exact types (DESIGN §8.1).
-
-    Plain floats go straight to the ``math`` implementation and float64
-    arrays straight to numpy. ``prim.fast`` maps a box type to a handler that
-    the box's module specialised for this primitive (forward mode on a Dual
-    of floats, recording on the tape); everything else takes the generic
-    :func:`bind`. One dict lookup on the exact type replaces isinstance chains.
-    """
-    impl, scalar = prim.impl, prim.scalar_impl
-    fast: dict = {}
-    prim.fast = fast
-    if prim.kind == "elementwise" and prim.nargs == 1 and scalar is not None:
-        def unary(x):
-            tx = type(x)
-            if tx is float:
-                try:
-                    return scalar(x)
-                except _DOMAIN_ERRORS:
-                    return prim.evaluate((x,), {})
-            handler = fast.get(tx)
-            if handler is not None:
-                return handler(x)
-            if tx is ndarray and x.dtype is _F64:
-                return impl(x)
-            return bind(prim, (x,), {})
-        fn = unary
-    elif prim.kind == "elementwise" and prim.nargs == 2 and scalar is not None:
-        def binary(x, y):
-            tx = type(x)
-            ty = type(y)
-            if tx is float:
-                if ty is float:
-                    try:
-                        return scalar(x, y)
-                    except _DOMAIN_ERRORS:
-                        return prim.evaluate((x, y), {})
-                if ty is ndarray and y.dtype is _F64:
-                    return impl(x, y)
-            elif tx is ndarray and x.dtype is _F64 and (
-                    ty is float or (ty is ndarray and y.dtype is _F64)):
-                return impl(x, y)
-            handler = fast.get(tx) or fast.get(ty)
-            if handler is not None:
-                return handler(x, y)
-            return bind(prim, (x, y), {})
-        fn = binary
-    else:
-        def general(*args, **params):
-            return bind(prim, args, params)
-        fn = general
-    fn.__name__ = fn.__qualname__ = prim.name
-    fn.__doc__ = f"{prim.name}: differentiable primitive.\n\nDerivative: {prim.doc}"
-    fn.primitive = prim  # type: ignore[attr-defined]
-    prim.fn = fn
-    return fn
-
-
 def refuse_unknown(func: Any, method: str | None = None) -> NoDerivativeRule:
-    """The error for a numpy function without a rule, naming it (DESIGN §6.9).
+    """The error for a numpy function without a rule, naming it.
 
     ``method`` names a ufunc method (``numpy.add.accumulate``).
     """
@@ -409,7 +277,7 @@ def is_finite_everywhere(x: Any) -> bool:
         return True
     if type(x) is float:
         return math.isfinite(x)
-    if type(x) is ndarray and x.dtype is _F64:
+    if type(x) is ndarray and x.dtype is F64:
         # One reduction instead of isfinite + all: a finite sum means every entry is finite
         # (an overflowing sum of finite entries only sends the caller down its safe path).
         return math.isfinite(np.add.reduce(x, axis=None))

@@ -9,6 +9,11 @@ expression), so ``except ValueError`` keeps working.
 
 from __future__ import annotations
 
+MATH_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
+"""What Python's float arithmetic and ``math`` raise where numpy returns inf/NaN
+(``1.0 / 0.0``, ``math.log(-1.0)``, ``math.exp(1000.0)``). Fast scalar paths catch
+exactly these and hand the call to the numpy-semantics path."""
+
 
 class DualdiffError(Exception):
     """Base class of every exception raised on purpose by dualdiff."""

@@ -157,7 +157,7 @@ def _canonical(name: str) -> str:
         return name
     fn = expression_functions().get(name)
     for primitive in REGISTRY.values():
-        if fn is not None and primitive.fn is fn:
+        if fn is not None and (primitive.fn is fn or getattr(fn, "__name__", None) == primitive.name):
             return primitive.name
     return name
 

@@ -24,11 +24,11 @@ from typing import Any, Mapping
 import numpy as np
 
 from .core import Box, new_level
-from .dual import Dual, make_dual
+from .dual import Dual, new_dual
 from .errors import SymbolicBranchError
 from .expr import Expression, compile as compile_expression
 from .nodes import CONSTANTS, Call, Name, Node, Num, postorder, to_string
-from .primitives import REGISTRY, expression_functions
+from .primitives import REGISTRY, Kind, expression_functions
 
 SYMBOLIC_LEVEL = 0
 """Below every Dual and tape level: a symbolic value is the innermost 'number'."""
@@ -62,7 +62,7 @@ class Sym(Box):
 
     @classmethod
     def _apply(cls, prim, args, params, level):
-        if params or prim.kind not in ("elementwise",):
+        if params or prim.kind not in (Kind.ELEMENTWISE, Kind.ZERO):
             raise SymbolicBranchError(
                 f"symbolic values are scalars; `{prim.name}` is not available symbolically")
         nodes, numbers = [], []
@@ -265,7 +265,7 @@ def differentiate(expression: Expression | str, wrt: str,
                          f"(variables: {', '.join(expr.variables) or 'none'})")
     point = dict(point or {})
     level = new_level()
-    args = [make_dual(Sym(name, point.get(name)), 1.0 if name == wrt else 0.0, level)
+    args = [new_dual(Sym(name, point.get(name)), 1.0 if name == wrt else 0.0, level)
             for name in expr.variables]
     out = expr(*args)
     tangent = out.tangent if isinstance(out, Dual) and out._level == level else 0.0

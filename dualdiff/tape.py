@@ -4,11 +4,11 @@ Evaluation order is a topological order, so the backward sweep is a plain
 loop over the tape in reverse (no recursion: a chain of 10⁶ operations is
 fine). Each node keeps what the table's VJP rules need and nothing more; no
 derivative is computed while recording, and only for inputs that are on the
-tape (constants cost nothing, DESIGN §8.2). A tape belongs to one
+tape (constants cost nothing). A tape belongs to one
 ``grad``/``vjp`` call (its level); nothing is global, so threads and nested
 calls cannot see each other's tapes.
 
-Storage (compact, DESIGN §8.3): the tape is four parallel lists indexed by
+Storage (compact): the tape is four parallel lists indexed by
 node id, not a list of node objects: no per-node container to allocate, and
 nothing the garbage collector has to traverse (about 90 bytes per scalar
 node). ``prims[i]`` is the primitive (``None`` for an input); ``links[i]`` is
@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from . import primitives as P
 from .core import Box, bind, new_level, primal, shape
+from .primitives import Kind, add
 
 
 class Tape:
@@ -56,7 +56,7 @@ class Tape:
         self.outs.append(out)
         if params:
             self.params[index] = params
-        var = _new_object(Var)
+        var = object.__new__(Var)
         var.value = out
         var.index = index
         var.tape = self
@@ -89,7 +89,6 @@ class Tape:
             adj[index] = seed
         prims, links, all_args, outs, all_params = (
             self.prims, self.links, self.args, self.outs, self.params)
-        add = P.add
         for i in range(max(seeds), -1, -1):
             g = adj[i]
             if g is None:
@@ -103,8 +102,6 @@ class Tape:
             args = all_args[i]
             unary = prim.nargs == 1
             partials = prim.float_partials
-            if partials is None and prim.partials is not None:
-                partials = _float_partials(prim)
             if type(g) is float and partials is not None:
                 # Elementwise with a scalar cotangent: every argument is a scalar, so the
                 # contribution is just partial * g (no broadcasting to undo; a zero g
@@ -193,7 +190,7 @@ class Var(Box):
                 values.append(a)
         vals = tuple(values)
         out = bind(prim, vals, params)
-        if prim.vjps is None:
+        if prim.kind is Kind.ZERO:
             return out
         return _record(tape, prim, parents, vals, out, params)
 
@@ -203,99 +200,7 @@ def _record(tape: Tape, prim, parents: list, vals: tuple, out: Any, params) -> "
     return tape.record(prim, link, vals[0] if prim.nargs == 1 else vals, out, params or None)
 
 
-def _new_var(value: Any, index: int, tape: Tape) -> Var:
-    v = object.__new__(Var)
-    v.value = value
-    v.index = index
-    v.tape = tape
-    v._level = tape.level
-    return v
-
-
-def _float_partials(prim) -> tuple:
-    """The rule's partials compiled for floats (see :mod:`dualdiff.specialize`), cached.
-
-    Only used with a float cotangent, where every argument is a scalar; if
-    an argument is not a float the compiled form falls back to the rule.
-    """
-    from . import specialize
-
-    prim.float_partials = specialize.float_partials(prim) or prim.partials
-    return prim.float_partials
-
-
 def zeros_like_value(x: Any) -> Any:
     """A zero cotangent/gradient with the shape of ``x`` (float for scalars)."""
     s = shape(x)
     return 0.0 if s == () else np.zeros(s)
-
-
-# ---------------------------------------------------------------------------
-# Fast recording (DESIGN §8.1): per elementwise primitive, record a Var whose
-# value is a plain float or array without the generic unwrapping. Same node
-# as ``Var._apply`` would record.
-# ---------------------------------------------------------------------------
-
-_new_object = object.__new__
-_MATH_ERRORS = (ValueError, ZeroDivisionError, OverflowError)
-
-
-def _fast_unary(prim):
-    impl, scalar = prim.impl, prim.scalar_impl
-
-    def record(x):
-        v = x.value
-        tv = type(v)
-        if tv is float:
-            try:
-                out = scalar(v)
-            except (ValueError, ZeroDivisionError, OverflowError):
-                out = prim.evaluate((v,), {})
-        elif tv is np.ndarray:
-            out = impl(v)
-        else:
-            return bind(prim, (x,), {})
-        return x.tape.record(prim, x.index, v, out)
-    return record
-
-
-def _fast_binary(prim):
-    plain = (float, np.ndarray)
-    impl, scalar, evaluate = prim.impl, prim.scalar_impl, prim.evaluate
-
-    def record(x, y):
-        tx = type(x)
-        ty = type(y)
-        if tx is Var and ty in plain:
-            a, b, link = x.value, y, x.index
-        elif ty is Var and tx in plain:
-            a, b, link = x, y.value, ((1, y.index),)
-        elif tx is Var and ty is Var and x._level == y._level:
-            a, b, link = x.value, y.value, ((0, x.index), (1, y.index))
-        else:
-            return bind(prim, (x, y), {})
-        if type(a) not in plain or type(b) not in plain:
-            return bind(prim, (x, y), {})
-        if type(a) is float and type(b) is float:
-            try:
-                out = scalar(a, b)
-            except _MATH_ERRORS:
-                out = evaluate((a, b), {})
-        else:
-            out = impl(a, b)
-        return (x if tx is Var else y).tape.record(prim, link, (a, b), out)
-    return record
-
-
-def _install_fast_path(prim) -> None:
-    if prim.kind != "elementwise" or prim.vjps is None or prim.scalar_impl is None:
-        return
-    if prim.nargs == 1:
-        prim.fast[Var] = _fast_unary(prim)
-    elif prim.nargs == 2:
-        prim.fast[Var] = _fast_binary(prim)
-
-
-for _prim in P.REGISTRY.values():
-    _install_fast_path(_prim)
-P.REGISTRATION_HOOKS.append(_install_fast_path)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from .core import new_level, primal
-from .dual import Dual, make_dual
+from .dual import Dual, new_dual
 from .tape import Tape, Var
 
 
@@ -155,7 +155,7 @@ def evaluation_trace(f: Callable[..., Any], point: Sequence[float], variables: S
         raise ValueError(f"`{wrt}` is not one of the variables ({', '.join(variables)})")
     level = new_level()
     tape = Tape()
-    leaves = [tape.leaf(make_dual(float(x), 1.0 if name == wrt else 0.0, level), name)
+    leaves = [tape.leaf(new_dual(float(x), 1.0 if name == wrt else 0.0, level), name)
               for x, name in zip(point, variables)]
     out = f(*leaves)
     adjoints = tape.backward(out, 1.0, keep=True)

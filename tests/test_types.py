@@ -10,6 +10,8 @@ no rule is refused by name.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -136,11 +138,13 @@ def test_list_input_means_the_same_thing_in_every_transformation():
 
 # --- refusing what would silently lose the derivative ----------------------------------
 
-@pytest.mark.parametrize("convert", [float, int, complex], ids=["float", "int", "complex"])
-def test_converting_a_dual_raises_type_error_with_a_hint(convert):
-    with pytest.raises(TypeError, match=r"\.value|primal") as info:
+@pytest.mark.parametrize("convert, fix", [
+    (float, "np.sin(x) or dualdiff.sin(x)"), (int, "dualdiff.primal"),
+    (complex, "finite_diff")], ids=["float", "int", "complex"])
+def test_converting_a_dual_raises_type_error_with_a_hint(convert, fix):
+    with pytest.raises(TypeError, match=re.escape(fix)) as info:
         convert(dd.Dual(1.5, 1.0))
-    assert "derivative" in str(info.value)
+    assert "derivative" in str(info.value) or "real functions" in str(info.value)
 
 
 @pytest.mark.parametrize("convert", [float, int], ids=["float", "int"])
@@ -274,8 +278,8 @@ def test_unsupported_numpy_function_is_refused_by_name(name, f, mode):
 
 @pytest.mark.parametrize("call, name", [
     (lambda d: np.add.accumulate(d), "numpy.add.accumulate"),
-    (lambda d: np.multiply.reduce(d), "numpy.multiply.reduce"),
-], ids=["add.accumulate", "multiply.reduce"])
+    (lambda d: np.multiply.outer(d, d), "numpy.multiply.outer"),
+], ids=["add.accumulate", "multiply.outer"])
 def test_unsupported_ufunc_method_is_refused_by_its_full_name(call, name):
     with pytest.raises(TypeError, match=f"no derivative rule for {name}"):
         call(dd.Dual(np.ones(3), np.ones(3)))

@@ -45,14 +45,16 @@ def _call(name: str, arguments: list[str]) -> str:
     return f"{name}({', '.join(arguments)})"
 
 
-def _primitive(fn: Callable[..., Any]) -> Any:
-    return next((p for p in REGISTRY.values() if p.fn is fn), None)
+def _primitive(name: str, fn: Callable[..., Any]) -> Any:
+    """The table entry of the function ``name`` (a public wrapper such as ``leaky_relu``'s, with its
+    default slope, is not the entry's own function, so the name decides then)."""
+    return next((p for p in REGISTRY.values() if p.fn is fn), None) or REGISTRY.get(name)
 
 
 def _doc(name: str, fn: Callable[..., Any]) -> tuple[list[str], str]:
     """The argument names and the entry's doc without its call: an entry whose doc starts with
     its call (``arctan2(y, x): …``) names its arguments there; else the function's signature."""
-    primitive = _primitive(fn)
+    primitive = _primitive(name, fn)
     doc = primitive.doc if primitive is not None else ""
     if doc.startswith(name + "(") and "): " in doc:
         call, _, rest = doc.partition("): ")
@@ -60,9 +62,9 @@ def _doc(name: str, fn: Callable[..., Any]) -> tuple[list[str], str]:
     return list(inspect.signature(fn).parameters), doc
 
 
-def _rule_and_note(fn: Callable[..., Any], doc: str) -> tuple[str, str]:
+def _rule_and_note(name: str, fn: Callable[..., Any], doc: str) -> tuple[str, str]:
     """The entry's doc split at its first '; ': the rule, then the domain or kink note."""
-    if _primitive(fn) is None:  # a composite of primitives (clip): its docstring says what it is built from
+    if _primitive(name, fn) is None:  # a composite of primitives (clip): its docstring says what it is built from
         text = inspect.getdoc(fn) or ""
         return (text.splitlines()[0] if text else ""), "built from primitives (no rule of its own)"
     rule, _, note = doc.partition("; ")
@@ -78,10 +80,10 @@ def catalogue() -> list[FunctionInfo]:
     entries = []
     for names in by_function.values():
         fn = functions[names[0]]
-        primitive = _primitive(fn)
+        primitive = _primitive(names[0], fn)
         name = primitive.name if primitive is not None else names[0]
         arguments, doc = _doc(name, fn)
-        rule, note = _rule_and_note(fn, doc)
+        rule, note = _rule_and_note(name, fn, doc)
         entries.append(FunctionInfo(name, _call(name, arguments), tuple(n for n in names if n != name),
                                     rule, note))
     return entries

@@ -1,0 +1,257 @@
+"""The keyword audit: every keyword of every numpy function dualdiff answers for is honoured or refused.
+
+For each numpy function and ufunc the dispatch table routes to dualdiff, the
+test enumerates the keywords of numpy's own signature and calls the function
+on dualdiff values with non-default values of each. Every call must either
+
+* give numpy's value (on the plain inputs) and a derivative that matches
+  central finite differences of the plain numpy call (relative 1e-6), or
+* raise a ``TypeError`` that names the function and the keyword,
+
+and when numpy itself rejects the call, dualdiff must raise too. The
+signatures of dualdiff's functions must have numpy's parameter names, so a
+keyword numpy adds later can never be swallowed silently: this test fails
+until it is handled. Functions and keywords are listed in ``CASES`` and
+``KEYWORD_VALUES``; a dispatched function without a case fails the test.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+import numpy as np
+import pytest
+
+import dualdiff as dd
+from dualdiff import operators
+from dualdiff.core import primal
+from dualdiff.primitives.keywords import UFUNC_KEYWORDS
+
+RNG = np.random.default_rng(0)
+X = RNG.uniform(0.5, 2.0, (3, 4))
+Y = RNG.uniform(0.5, 2.0, (3, 4))
+MASK = np.array([[True, False, True, True], [False, True, True, False], [True, True, False, True]])
+
+# (positional arguments, keyword arguments); the float arrays among them are differentiated.
+CASES = {
+    np.sum: ((X,), {}), np.mean: ((X,), {}), np.prod: ((X,), {}),
+    np.max: ((X,), {}), np.amax: ((X,), {}), np.min: ((X,), {}), np.amin: ((X,), {}),
+    np.reshape: ((X, (4, 3)), {}), np.transpose: ((X,), {}), np.moveaxis: ((X, 0, 1), {}),
+    np.swapaxes: ((X, 0, 1), {}), np.expand_dims: ((X, 0), {}), np.squeeze: ((X[None],), {}),
+    np.broadcast_to: ((X[:1], (3, 4)), {}), np.concatenate: (([X, Y],), {}),
+    np.stack: (([X, Y],), {}), np.where: ((MASK, X, Y), {}), np.dot: ((X, Y.T), {}),
+    np.clip: ((X, 0.8, 1.5), {}), np.shape: ((X,), {}), np.ndim: ((X,), {}),
+    np.size: ((X,), {}),
+}
+
+# Each part of the numpy surface lists its functions in its own block below (one block per
+# module group, so that changes to different parts never touch the same lines).
+
+# -- numpy.linalg (dualdiff/primitives/linalg.py, decompositions.py) --------------------------
+CASES.update({
+})
+
+
+# -- contractions, statistics, scans (contractions.py, statistics.py, scans.py) ---------------
+CASES.update({
+})
+
+
+# -- elementwise additions, indices, construction (elementary.py, piecewise.py, indices.py,
+#    construction.py) ---------------------------------------------------------------------------
+CASES.update({
+})
+
+
+# -- shaping and selection (shaping.py, selection.py) -----------------------------------------
+CASES.update({
+})
+
+
+KEYWORD_VALUES = {
+    "axis": [0, 1, -1, (0, 1), None],
+    "keepdims": [True, False],
+    "dtype": [np.float32, np.float64, np.int64, None],
+    "out": ["out"],
+    "initial": [5.0, -3.0],
+    "where": ["mask"],
+    "order": ["C", "F", "A", "K"],
+    "copy": [True, False, None],
+    "subok": [True, False],
+    "casting": ["unsafe", "no", "same_kind"],
+    "signature": ["dd->d"],
+    "axes": [[(0, 1), (0, 1), (0, 1)]],
+    "a_min": [0.9, None], "a_max": [1.2, None], "min": [0.9], "max": [1.4],
+    "source": [1, (0, 1)], "destination": [0, (1, 0)],
+}
+"""Non-default values tried for each keyword; a keyword missing here fails the audit."""
+
+POSITIONAL_DATA = {"a", "array", "arrays", "condition", "x", "y", "b", "shape", "axis1", "axis2"}
+"""Parameters that carry the call's data; the basic call gives them."""
+
+
+def _signature(func):
+    try:
+        return inspect.signature(func)
+    except (TypeError, ValueError):
+        return None
+
+
+def _boxes(value, tangents):
+    """Replace each float array in (nested lists of) arguments by a Dual with a random tangent."""
+    if isinstance(value, list):
+        return [_boxes(v, tangents) for v in value]
+    if isinstance(value, np.ndarray) and value.dtype == np.float64:
+        t = RNG.normal(size=value.shape)
+        tangents.append((value, t))
+        return dd.Dual(value, t)
+    return value
+
+
+def _shifted(value, pairs, h):
+    if isinstance(value, list):
+        return [_shifted(v, pairs, h) for v in value]
+    for base, t in pairs:
+        if value is base:
+            return base + h * t
+    return value
+
+
+def _materialise(kwargs, expected_shape):
+    out = dict(kwargs)
+    if out.get("where") == "mask":
+        out["where"] = MASK
+    if out.get("out") == "out":
+        out["out"] = np.empty(expected_shape)
+    return out
+
+
+CALLED: dict = {}
+"""numpy name -> the dualdiff function answering it (its own name may be numpy's alias)."""
+
+
+def _check_call(func, args, kwargs, name, keyword):
+    """One call: numpy's value and FD derivative, or a refusal naming function and keyword."""
+    try:
+        plain_shape = np.shape(func(*args, **{k: v for k, v in kwargs.items() if v != "out"}))
+    except Exception:  # noqa: BLE001
+        plain_shape = ()
+    call_kwargs = _materialise(kwargs, plain_shape)
+    try:
+        expected = func(*args, **call_kwargs)
+        numpy_error = None
+    except Exception as err:  # noqa: BLE001
+        numpy_error = err
+    pairs: list = []
+    boxed = [_boxes(a, pairs) for a in args]
+    try:
+        result = func(*boxed, **_materialise(kwargs, plain_shape))
+    except TypeError as err:
+        message = str(err)
+        if numpy_error is None:
+            names = (name.split(".")[-1], getattr(CALLED.get(name), "__name__", "?"))
+            assert keyword in message and any(n in message for n in names), (
+                f"{name}(..., {keyword}={kwargs[keyword]!r}) raised without naming "
+                f"function and keyword: {message}")
+        return
+    except Exception:  # noqa: BLE001
+        assert numpy_error is not None, f"{name}(..., {keyword}=...) raised where numpy did not"
+        return
+    assert numpy_error is None, (
+        f"{name}(..., {keyword}={kwargs[keyword]!r}) answered where numpy raises {numpy_error!r}")
+    value = primal(result.value if isinstance(result, dd.Dual) else result)
+    rtol = 1e-5 if kwargs.get("dtype") in (np.float32,) else 1e-12  # float32: numpy rounds
+    np.testing.assert_allclose(value, np.asarray(expected, dtype=float), rtol=rtol, atol=1e-12,
+                               err_msg=f"{name} with {keyword}={kwargs[keyword]!r}")
+    if not pairs or not isinstance(result, dd.Dual):
+        return
+    h = 1e-6
+    if call_kwargs.get("dtype") is np.float32:  # dualdiff promotes float32 to float64
+        call_kwargs["dtype"] = np.float64
+    plus = func(*[_shifted(a, pairs, h) for a in args], **call_kwargs)
+    minus = func(*[_shifted(a, pairs, -h) for a in args], **call_kwargs)
+    fd = (np.asarray(plus, dtype=float) - np.asarray(minus, dtype=float)) / (2 * h)
+    np.testing.assert_allclose(result.tangent, fd, rtol=1e-6, atol=1e-6,
+                               err_msg=f"derivative of {name} with {keyword}={kwargs[keyword]!r}")
+
+
+def _dispatched_functions():
+    return sorted(operators._FUNCTIONS, key=lambda f: f.__name__)
+
+
+def _dispatched_ufuncs():
+    return sorted(operators._UFUNCS, key=lambda f: f.__name__)
+
+
+def test_every_dispatched_function_has_a_case():
+    missing = [f"numpy.{f.__name__}" for f in _dispatched_functions() if f not in CASES]
+    assert not missing, f"add a CASES entry for {missing}"
+
+
+@pytest.mark.parametrize("func", _dispatched_functions(), ids=lambda f: f.__name__)
+def test_signature_is_numpys(func):
+    ours, theirs = _signature(operators._FUNCTIONS[func]), _signature(func)
+    if theirs is None:
+        pytest.skip(f"numpy.{func.__name__} has no introspectable signature")
+    names = [p for p in theirs.parameters if p != "kwargs"]
+    mine = [p for p in ours.parameters if p != "kwargs"]
+    assert mine == names, f"numpy.{func.__name__}: numpy takes {names}, dualdiff takes {mine}"
+    for keyword in names:
+        if keyword not in POSITIONAL_DATA and theirs.parameters[keyword].kind is not (
+                inspect.Parameter.POSITIONAL_ONLY):
+            assert keyword in KEYWORD_VALUES, f"no sample values for keyword `{keyword}`"
+
+
+@pytest.mark.parametrize("func", _dispatched_functions(), ids=lambda f: f.__name__)
+def test_each_keyword_is_honoured_or_refused(func):
+    theirs = _signature(func)
+    if theirs is None or func not in CASES:
+        pytest.skip("covered by the two tests above")
+    args, base = CASES[func]
+    name = f"numpy.{func.__name__}"
+    CALLED[name] = operators._FUNCTIONS[func]
+    for keyword, parameter in theirs.parameters.items():
+        if keyword in POSITIONAL_DATA or parameter.kind in (
+                inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.VAR_KEYWORD):
+            continue
+        if keyword in base or len(args) > list(theirs.parameters).index(keyword):
+            continue  # given positionally by the case
+        for value in KEYWORD_VALUES[keyword]:
+            _check_call(func, args, {**base, keyword: value}, name, keyword)
+
+
+@pytest.mark.parametrize("ufunc", _dispatched_ufuncs(), ids=lambda f: f.__name__)
+def test_each_ufunc_keyword_is_honoured_or_refused(ufunc):
+    prim = operators._UFUNCS[ufunc].primitive
+    lows_highs = prim.domain or [(0.5, 1.5)] * ufunc.nin
+    rng = np.random.default_rng(1)
+    args = tuple(rng.uniform(lo, hi, size=(3, 4)) for lo, hi in lows_highs[:ufunc.nin])
+    if ufunc is np.matmul:
+        args = (args[0], args[1].T)
+    name = f"numpy.{ufunc.__name__}"
+    for keyword in UFUNC_KEYWORDS:
+        for value in KEYWORD_VALUES[keyword]:
+            _check_call(ufunc, args, {keyword: value}, name, keyword)
+
+
+def test_methods_accept_every_keyword_of_the_ndarray_method():
+    for name, method in dd.primitives.box_methods().items():
+        doc = getattr(np.ndarray, name, None).__doc__ if hasattr(np.ndarray, name) else None
+        if not doc or isinstance(method, property):
+            continue
+        match = re.match(rf"\s*a\.{name}\((.*)\)", doc)
+        if not match:
+            continue
+        text = match.group(1)
+        if "/" in text:
+            text = text.split("/", 1)[1]  # positional-only parameters cannot be passed by name
+        params = [p.split("=")[0].strip(" *") for p in text.split(",") if p.strip()]
+        params = [p for p in params if p and p != "kwargs" and not p.startswith("*")]
+        ours = _signature(method)
+        accepted = set(ours.parameters)
+        has_var_kw = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in ours.parameters.values())
+        missing = [p for p in params if p not in accepted and p not in ("shape", "axes")]
+        if name == "clip":
+            missing = [p for p in missing if p not in ("min", "max")]
+        assert not missing or has_var_kw, f"ndarray.{name} takes {missing}, the box method does not"
