@@ -18,7 +18,6 @@ import difflib
 import inspect
 import keyword
 import math
-import re
 import warnings
 from typing import Any, Callable, Mapping
 

@@ -16,7 +16,6 @@ from rich.console import RenderableType
 from dualdiff import render
 from dualdiff.quizgen import MAX_OPS, MIN_OPS, GeneratedQuiz, generate
 
-from ... import output
 from ...errors import UsageProblem
 from ...layout import Title, point_atoms
 from ...output import finite_or_none
