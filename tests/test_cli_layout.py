@@ -81,6 +81,11 @@ def _quiz_new(doc: dict) -> tuple[list[str], list[str]]:
     return [n["name"] for n in doc["nodes"]], [short(n["value"]) for n in doc["nodes"]]
 
 
+def _confusion(doc: dict) -> tuple[list[str], list[str]]:
+    steps = doc["tagged"]["steps"] + doc["untagged"]["steps"]
+    return [s["step"] for s in steps] + [s["value"] for s in steps], []
+
+
 def _fd_sweep(doc: dict) -> tuple[list[str], list[str]]:
     return ["step h", "forward difference", "central", "five-point"], [number(doc["reference"]["value"])]
 
@@ -106,6 +111,7 @@ CASES: list[tuple[list[str], Callable[[dict], tuple[list[str], list[str]]]]] = [
     (["symbolic", QUIZ, "x=2", "z=3"], _symbolic),
     (["quiz", "1"], _quiz1),
     (["quiz", "2"], _quiz2),
+    (["quiz", "confusion"], _confusion),
     (["quiz", "new", "--seed", "7", "--answers"], _quiz_new),
     (["quiz", "new", "--seed", "11", "--ops", "8", "--mode", "reverse", "--answers"], _quiz_new),
     (["fd-sweep"], _fd_sweep),

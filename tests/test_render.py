@@ -190,3 +190,20 @@ def test_no_rich_or_typer_in_the_library_views():
             "print(sorted(m for m in ('rich', 'typer', 'click') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("args", [
+    ["compare", "--format", "latex", "--standalone"],
+    ["trace", QUIZ, "x=2", "z=3", "--format", "latex", "--standalone"],
+    ["symbolic", "sigmoid(x) * arctan2(x, 2) + leaky_relu(x, 0.1)", "x=1", "--format", "latex", "--standalone"],
+    ["quiz", "new", "--seed", "11", "--ops", "8", "--mode", "reverse", "--format", "latex", "--standalone"],
+    ["quiz", "new", "--seed", "11", "--answers", "--format", "latex", "--standalone"],
+])
+def test_the_command_lines_latex_documents_compile(args, tmp_path):
+    from typer.testing import CliRunner
+
+    from dualdiff_cli.app import app
+
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0 and result.stdout.startswith(r"\documentclass{article}")
+    _compile(tmp_path, result.stdout)
