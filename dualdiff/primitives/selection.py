@@ -19,7 +19,7 @@ import numpy as np
 
 from ..core import primal, shape
 from .keywords import default_only, no_out
-from .shaping import along, as_value, ravel
+from .shaping import _one_axis, along, as_value, ravel
 from .structural import (broadcast_to, getitem, moveaxis, normalize_axes, reshape, scatter_add,
                          where)
 
@@ -165,7 +165,7 @@ def take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "r
     if axis is None:
         a, axis = reshape(a, (-1,)), 0
     else:
-        axis = normalize_axes(axis, len(shape(a)), "numpy.take")[0]
+        axis = _one_axis("numpy.take", axis, len(shape(a)))
     source = np.take(np.arange(shape(a)[axis]), np.asarray(primal(indices)), mode=mode)
     return getitem(a, along(axis, source))
 

@@ -560,9 +560,8 @@ NUMPY_FUNCTIONS = {
     np.atleast_2d: atleast_2d, np.atleast_3d: atleast_3d, np.copy: copy, np.block: block,
     np.broadcast_arrays: broadcast_arrays,
 }
-"""numpy functions answered by the composites above."""
-if hasattr(np, "row_stack"):  # deprecated in numpy 2.0; gone in later releases
-    NUMPY_FUNCTIONS[np.row_stack] = row_stack
+"""numpy functions answered by the composites above (numpy's deprecated row_stack calls
+np.vstack, so it arrives here as vstack)."""
 
 
 def _repeat_method(self: Any, repeats: Any, axis: Any = None) -> Any:
