@@ -166,7 +166,7 @@ def take(a: Any, indices: Any, axis: Any = None, out: Any = None, mode: str = "r
         a, axis = reshape(a, (-1,)), 0
     else:
         axis = _one_axis("numpy.take", axis, len(shape(a)))
-    source = np.take(np.arange(shape(a)[axis]), np.asarray(primal(indices)), mode=mode)
+    source = np.take(np.arange(shape(a)[axis]), primal(indices), mode=mode)
     return getitem(a, along(axis, source))
 
 
@@ -174,7 +174,7 @@ def take_along_axis(arr: Any, indices: Any, axis: Any = -1) -> Any:
     """numpy.take_along_axis, one flat gather at the positions numpy picks (``axis=None``
     works on the flattened value, as in numpy)."""
     arr = as_value(arr)
-    source = np.take_along_axis(_positions(shape(arr)), np.asarray(primal(indices)), axis=axis)
+    source = np.take_along_axis(_positions(shape(arr)), primal(indices), axis=axis)
     return _flat_gather(arr, source)
 
 
@@ -182,14 +182,14 @@ def compress(condition: Any, a: Any, axis: Any = None, out: Any = None) -> Any:
     """numpy.compress: the slices along ``axis`` where ``condition`` holds (one gather)."""
     no_out("numpy.compress", out)
     a = as_value(a)
-    return _flat_gather(a, np.compress(np.asarray(primal(condition)), _positions(shape(a)),
+    return _flat_gather(a, np.compress(primal(condition), _positions(shape(a)),
                                        axis=axis))
 
 
 def extract(condition: Any, arr: Any) -> Any:
     """numpy.extract: the entries where ``condition`` is nonzero, flattened (one gather)."""
     arr = as_value(arr)
-    return _flat_gather(arr, np.extract(np.asarray(primal(condition)), _positions(shape(arr))))
+    return _flat_gather(arr, np.extract(primal(condition), _positions(shape(arr))))
 
 
 def _compress_method(self: Any, condition: Any, axis: Any = None, out: Any = None) -> Any:
