@@ -1,4 +1,4 @@
-"""Shared checks of tests/test_shaping.py, test_selection.py and test_updates.py (not a test module).
+"""Shared checks of test_shaping.py, test_selection.py and test_updates.py (not a test module).
 
 ``check_modes(f, *args)`` differentiates ``f`` in every argument in every mode and compares:
 

@@ -120,7 +120,8 @@ def test_select_errors():
 # ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("indices, axis, mode", [
-    ([0, 2, 2, 1], None, "raise"), ([[0, 1], [3, 3]], 1, "raise"), (2, 0, "raise"), (-1, 1, "raise"),
+    ([0, 2, 2, 1], None, "raise"), ([[0, 1], [3, 3]], 1, "raise"), (2, 0, "raise"),
+    (-1, 1, "raise"),
     ([5, -7, 1], 1, "wrap"), ([5, -7, 1], 0, "clip"), ([13, 0], None, "wrap"), ([], 0, "raise"),
     ([1, 1, 1], -1, "raise"),
 ])

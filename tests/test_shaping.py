@@ -64,7 +64,8 @@ def test_tile(x, reps):
 # ---------------------------------------------------------------------------
 
 JOINS = [
-    (np.vstack, dd.vstack, [A, B]), (np.vstack, dd.vstack, [V, V]), (np.vstack, dd.vstack, [1.0, 2.0]),
+    (np.vstack, dd.vstack, [A, B]), (np.vstack, dd.vstack, [V, V]),
+    (np.vstack, dd.vstack, [1.0, 2.0]),
     (np.vstack, dd.vstack, [C, C]), (np.hstack, dd.hstack, [A, A[:, :2]]),
     (np.hstack, dd.hstack, [V, V[:2]]), (np.hstack, dd.hstack, [1.0, V]),
     (np.hstack, dd.hstack, [C, C[:, :1]]), (np.dstack, dd.dstack, [A, A]),
@@ -181,7 +182,8 @@ def test_split_errors():
 
 @pytest.mark.parametrize("x, shift, axis", [
     (A, 1, None), (A, -2, None), (A, 2, 1), (A, 7, 0), (A, -1, -1), (A, (1, 2), (0, 1)),
-    (A, (1, 1), (1, 1)), (A, 2, (0, 1)), (A, (1, 2), None), (A, (1, -1), 0), (C, (1, 5, -2), (2, 0, 1)),
+    (A, (1, 1), (1, 1)), (A, 2, (0, 1)), (A, (1, 2), None), (A, (1, -1), 0),
+    (C, (1, 5, -2), (2, 0, 1)),
     (V, 0, 0), (V, 5, 0),
 ])
 def test_roll(x, shift, axis):
@@ -251,7 +253,8 @@ def test_rollaxis_errors():
 # pad
 # ---------------------------------------------------------------------------
 
-WIDTHS = [0, 3, (3,), (3, 2), ((3, 2),), ((1, 2), (3, 4)), ((0, 0), (0, 0)), np.array([[1, 0], [0, 2]])]
+WIDTHS = [0, 3, (3,), (3, 2), ((3, 2),), ((1, 2), (3, 4)), ((0, 0), (0, 0)),
+          np.array([[1, 0], [0, 2]])]
 
 
 @pytest.mark.parametrize("pad_width", WIDTHS, ids=str)
@@ -326,7 +329,8 @@ def test_pad_refusals_and_errors():
 # ravel, atleast_*d, copy and the methods
 # ---------------------------------------------------------------------------
 
-LAYOUTS = {"C": lambda a: a[:12].reshape(3, 4), "F": lambda a: np.asfortranarray(a[:12].reshape(3, 4)),
+LAYOUTS = {"C": lambda a: a[:12].reshape(3, 4),
+           "F": lambda a: np.asfortranarray(a[:12].reshape(3, 4)),
            "T": lambda a: a.reshape(2, 3, 4).transpose(2, 0, 1),
            "rev": lambda a: a[:12].reshape(3, 4)[::-1, ::2],
            "bcast": lambda a: np.broadcast_to(a[:4], (3, 4))}
@@ -357,7 +361,8 @@ def test_ravel_derivatives_and_errors():
 
 
 @pytest.mark.parametrize("fn", ["atleast_1d", "atleast_2d", "atleast_3d"])
-@pytest.mark.parametrize("x", [1.5, V, A, C, RNG.normal(size=(2, 1, 3, 2))], ids=lambda x: str(np.shape(x)))
+@pytest.mark.parametrize("x", [1.5, V, A, C, RNG.normal(size=(2, 1, 3, 2))],
+                         ids=lambda x: str(np.shape(x)))
 def test_atleast(fn, x):
     ours, theirs = getattr(dd, fn), getattr(np, fn)
     same(ours(x), theirs(x))

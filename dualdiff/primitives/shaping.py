@@ -15,13 +15,12 @@ errors are numpy's.
 
 from __future__ import annotations
 
-import math
 from typing import Any, Sequence
 
 import numpy as np
 
 from ..core import Box, lift, ndim, primal, shape
-from .keywords import default_only, refusal
+from .keywords import refusal
 from .linalg import matmul
 from .structural import (_join_keywords, broadcast_to, concatenate, getitem, moveaxis,
                          normalize_axes, reshape, scatter_add, transpose)
@@ -459,7 +458,8 @@ def _leaves(values: Any) -> tuple[list, tuple]:
         inner = {p[1] for p in parts}
         if len(inner) > 1:
             raise ValueError("pad: constant_values has an inhomogeneous shape")
-        return [leaf for p in parts for leaf in p[0]], (len(parts),) + (inner.pop() if parts else ())
+        leaves = [leaf for p in parts for leaf in p[0]]
+        return leaves, (len(parts),) + (inner.pop() if parts else ())
     values = as_value(values)
     s = shape(values)
     if not s:

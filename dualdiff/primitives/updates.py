@@ -15,8 +15,8 @@ Repeated indices (integer arrays naming a position twice): ``set`` keeps the
 last write, as ``x[idx] = v`` does in numpy; ``add``, ``multiply``, ``min`` and
 ``max`` apply every write, as ``np.add.at`` and friends do (unlike
 ``x[idx] += v``, which applies one; ``add`` sums the writes to a position before adding them,
-so its last bit may differ from ``np.add.at``'s running sum). ``min``/``max`` split the derivative at a
-tie between the old and the new value 0.5/0.5, as ``dd.minimum``/``dd.maximum``.
+so its last bit may differ from ``np.add.at``'s running sum). ``min``/``max`` split the
+derivative at a tie between the old and the new value 0.5/0.5, as ``dd.minimum``/``dd.maximum``.
 
 The in-place ndarray methods (``sort``, ``fill``, ``put``, ...) and item
 assignment are refused on boxes, each naming the out-of-place alternative.
