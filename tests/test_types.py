@@ -258,7 +258,7 @@ def test_comparisons_give_plain_booleans():
 UNSUPPORTED = [
     ("numpy.fft.fft", lambda x: np.fft.fft(x)),
     ("numpy.cumsum", lambda x: np.cumsum(x)),
-    ("numpy.sort", lambda x: np.sort(x)),
+    ("numpy.histogram", lambda x: np.histogram(x)),
     ("numpy.linalg.inv", lambda x: np.linalg.inv(np.reshape(x, (2, 2)))),
     ("numpy.floor", lambda x: np.floor(x)),
     ("numpy.einsum", lambda x: np.einsum("i,i", x, x)),
