@@ -263,45 +263,46 @@ def _logaddexp2_scalar(x: float, y: float) -> float:
     return d
 
 
-def _softmax_weight(out, x, y, base_exp):
-    """∂out/∂x = base^(x - out), the weight of x in the (log-)sum.
+def _softmax_weight(x, y, scale):
+    """∂out/∂x = exp(x - out) = σ(x - y) (base e, ``scale`` 1) or 2^(x - out) = σ((x - y)·ln 2).
 
-    Where x - out is NaN with no NaN argument (x = out = ±inf), the limit
-    along the diagonal: 1 if x > y, 0.5 if x == y (both +inf or both -inf).
+    σ of the difference rather than exp(x - out): the same number without the
+    rounding of out (at x = y = 1000, exactly 0.5). Where x - y is NaN with no
+    NaN argument (x = y = ±inf), the limit along the diagonal, 0.5.
     """
-    d = x - out
+    with np.errstate(invalid="ignore"):
+        d = x - y
     pd = primal(d)
     if type(pd) is float:
         if pd == pd:
-            return base_exp(d)
+            return sigmoid(d if scale == 1.0 else d * scale)
         px, py = primal(x), primal(y)
-        if px != px or py != py:
-            return pd
-        return 1.0 if px > py else 0.5
+        return pd if px != px or py != py else 0.5
     px, py = primal(x), primal(y)
     limit = np.isnan(pd) & ~np.isnan(px) & ~np.isnan(py)
-    if not limit.any():
-        return base_exp(d)
-    share = np.broadcast_to(np.where(np.greater(px, py), 1.0, 0.5), limit.shape)
-    return where(limit, share, base_exp(where(limit, 0.0, d)))
+    if limit.any():
+        d = where(limit, 0.0, d)  # σ(0) = 0.5, the limit
+    return sigmoid(d if scale == 1.0 else d * scale)
 
 
 logaddexp = elementwise(
     "logaddexp", np.logaddexp,
-    lambda out, x, y: _softmax_weight(out, x, y, exp),
-    lambda out, x, y: _softmax_weight(out, y, x, exp),
+    lambda out, x, y: _softmax_weight(x, y, 1.0),
+    lambda out, x, y: _softmax_weight(y, x, 1.0),
     scalar_impl=_logaddexp_scalar,
-    doc="∂/∂x = exp(x - out), ∂/∂y = exp(y - out) (the softmax weights, never overflowing); "
-        "at x = y = ±inf, 0.5 each; with one argument -inf, 0 for it and 1 for the other",
+    doc="∂/∂x = exp(x - out) = σ(x - y), ∂/∂y = σ(y - x) (the softmax weights, computed from "
+        "the difference: never overflowing, exactly 0.5 at a tie); at x = y = ±inf 0.5 each; "
+        "with one argument -inf, 0 for it and 1 for the other",
     domain=[(-3.0, 3.0), (-3.0, 3.0)], edges=[(0.5, 0.5), (-800.0, 2.0), (700.0, 710.0)],
     numpy=[np.logaddexp])
 logaddexp2 = elementwise(
     "logaddexp2", np.logaddexp2,
-    lambda out, x, y: _softmax_weight(out, x, y, exp2),
-    lambda out, x, y: _softmax_weight(out, y, x, exp2),
+    lambda out, x, y: _softmax_weight(x, y, _LN2),
+    lambda out, x, y: _softmax_weight(y, x, _LN2),
     scalar_impl=_logaddexp2_scalar,
-    doc="∂/∂x = 2^(x - out), ∂/∂y = 2^(y - out) (never overflowing); at x = y = ±inf, 0.5 each; "
-        "with one argument -inf, 0 for it and 1 for the other",
+    doc="∂/∂x = 2^(x - out) = σ((x - y)·ln 2), ∂/∂y likewise (never overflowing, exactly 0.5 "
+        "at a tie); at x = y = ±inf 0.5 each; with one argument -inf, 0 for it and 1 for "
+        "the other",
     domain=[(-3.0, 3.0), (-3.0, 3.0)], edges=[(0.5, 0.5), (-1200.0, 2.0), (1000.0, 1020.0)],
     numpy=[np.logaddexp2])
 
