@@ -71,8 +71,8 @@ def _neg_quotient(out, x, y):
 remainder = elementwise(
     "remainder", np.remainder, lambda out, x, y: 1.0, _neg_quotient,
     scalar_impl=operator.mod,
-    doc="x - y·floor(x/y), the sign of the divisor: ∂/∂x = 1, ∂/∂y = -floor(x/y); where the "
-        "result jumps (x/y an integer) the branch with floor(x/y) = x/y (∂/∂y = -x/y); "
+    doc="∂/∂x = 1, ∂/∂y = -floor(x/y) (x - y·floor(x/y), the sign of the divisor); where the "
+        "result jumps (x/y an integer) the branch with floor(x/y) = x/y, ∂/∂y = -x/y; "
         "y = 0 gives NaN",
     domain=[(3.1, 3.9), (2.0, 3.0)], edges=[(-3.5, 2.0), (3.5, -2.0), (-3.5, -2.0), (0.7, 5.0)],
     numpy=[np.remainder])
@@ -80,8 +80,8 @@ mod = remainder
 fmod = elementwise(
     "fmod", np.fmod, lambda out, x, y: 1.0, _neg_quotient,
     scalar_impl=math.fmod,
-    doc="x - y·trunc(x/y), the sign of the dividend: ∂/∂x = 1, ∂/∂y = -trunc(x/y); where the "
-        "result jumps (x/y a nonzero integer) the branch with trunc(x/y) = x/y (∂/∂y = -x/y); "
+    doc="∂/∂x = 1, ∂/∂y = -trunc(x/y) (x - y·trunc(x/y), the sign of the dividend); where the "
+        "result jumps (x/y a nonzero integer) the branch with trunc(x/y) = x/y, ∂/∂y = -x/y; "
         "y = 0 gives NaN",
     domain=[(3.1, 3.9), (2.0, 3.0)], edges=[(-3.5, 2.0), (3.5, -2.0), (-3.5, -2.0), (0.7, 5.0)],
     numpy=[np.fmod])
@@ -89,8 +89,8 @@ fmod = elementwise(
 
 floor_divide = zero_derivative(
     "floor_divide", np.floor_divide, nargs=2, scalar_impl=operator.floordiv,
-    doc="0 everywhere (x // y is piecewise constant: derivative zero; it jumps where x/y is "
-        "an integer)", domain=[(3.1, 3.9), (2.0, 3.0)], numpy=[np.floor_divide])
+    doc="0 everywhere (x // y is piecewise constant: derivative zero); it jumps where x/y is "
+        "an integer", domain=[(3.1, 3.9), (2.0, 3.0)], numpy=[np.floor_divide])
 
 
 # ---------------------------------------------------------------------------
@@ -136,7 +136,7 @@ def real(val: Any) -> Any:
 
 
 def real_if_close(a: Any, tol: Any = 100) -> Any:
-    """numpy.real_if_close: a dualdiff value itself (real already; ``tol`` has nothing to decide)."""
+    """numpy.real_if_close: a dualdiff value itself (real already: ``tol`` decides nothing)."""
     return a if isinstance(a, Box) else _plain(np.real_if_close(a, tol=tol))
 
 

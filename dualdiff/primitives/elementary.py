@@ -234,8 +234,8 @@ def _sinc_dx(out, x):
 
 
 sinc = elementwise("sinc", np.sinc, _sinc_dx, scalar_impl=_sinc_scalar,
-                   doc="(cos(πx) - sinc(x))/x, numpy's normalised sinc sin(πx)/(πx); "
-                       "sinc'(0) = 0, sinc''(0) = -π²/3 (a Taylor polynomial for |x| < 0.1)",
+                   doc="(cos(πx) - sinc(x))/x (numpy's normalised sinc, sin(πx)/(πx)); "
+                       "sinc'(0) = 0 and sinc''(0) = -π²/3 (a Taylor polynomial for |x| < 0.1)",
                    domain=[(-0.9, 0.9)],
                    edges=[(0.0,), (1e-9,), (0.0999,), (0.1,), (-2.5,), (1.5,)], numpy=[np.sinc])
 

@@ -174,6 +174,10 @@ def _argsort_method(self: Any, axis: Any = -1, kind: Any = None, order: Any = No
     return argsort(self, axis, kind, order, stable=stable)
 
 
+def _searchsorted_method(self: Any, v: Any, side: str = "left", sorter: Any = None) -> Any:
+    return searchsorted(self, v, side, sorter)
+
+
 NUMPY_FUNCTIONS = {np.argmax: argmax, np.argmin: argmin, np.argsort: argsort,
                    np.nonzero: nonzero, np.flatnonzero: flatnonzero, np.argwhere: argwhere,
                    np.searchsorted: searchsorted, np.count_nonzero: count_nonzero,
@@ -184,5 +188,5 @@ NUMPY_FUNCTIONS = {np.argmax: argmax, np.argmin: argmin, np.argsort: argsort,
 """numpy functions answered by the functions above."""
 
 METHODS = {"argmax": _argmax_method, "argmin": _argmin_method, "argsort": _argsort_method,
-           "nonzero": nonzero, "astype": _astype}
+           "nonzero": nonzero, "searchsorted": _searchsorted_method, "astype": _astype}
 """ndarray-style methods (the box first)."""

@@ -11,6 +11,7 @@ expect) and their result is a constant at every level.
 
 from __future__ import annotations
 
+import builtins
 import math
 import operator
 from typing import Any
@@ -148,15 +149,15 @@ fmax = elementwise(
     "fmax", np.fmax,
     lambda out, x, y: _nan_share(x, y, _greater), lambda out, x, y: _nan_share(y, x, _greater),
     scalar_impl=_fmax_scalar,
-    doc="as maximum (1 for the larger, a tie splits 0.5/0.5), ignoring NaN: where one argument "
-        "is NaN the other gets derivative 1",
+    doc="1 for the larger argument, 0 for the other, ignoring NaN; a tie splits it 0.5/0.5, "
+        "a NaN argument gets 0 and the other 1",
     domain=[(0.5, 2.0), (-2.0, 0.0)], edges=[(-1.0, 2.0)], numpy=[np.fmax])
 fmin = elementwise(
     "fmin", np.fmin,
     lambda out, x, y: _nan_share(x, y, _less), lambda out, x, y: _nan_share(y, x, _less),
     scalar_impl=_fmin_scalar,
-    doc="as minimum (1 for the smaller, a tie splits 0.5/0.5), ignoring NaN: where one argument "
-        "is NaN the other gets derivative 1",
+    doc="1 for the smaller argument, 0 for the other, ignoring NaN; a tie splits it 0.5/0.5, "
+        "a NaN argument gets 0 and the other 1",
     domain=[(-2.0, 0.0), (0.5, 2.0)], edges=[(2.0, -1.0)], numpy=[np.fmin])
 
 
@@ -183,8 +184,8 @@ def _at_step(x1):
 heaviside = elementwise(
     "heaviside", np.heaviside, lambda out, x1, x2: 0.0, lambda out, x1, x2: _at_step(x1),
     scalar_impl=_heaviside_scalar,
-    doc="∂/∂x1 = 0 (a step: derivative zero, also at x1 = 0 where it jumps); ∂/∂x2 = 1 where "
-        "x1 = 0 (the result is x2 there), else 0",
+    doc="∂/∂x1 = 0 (a step: derivative zero), ∂/∂x2 = 1 where x1 = 0 (the result is x2 "
+        "there), else 0; at x1 = 0, where it jumps, ∂/∂x1 is 0 too",
     domain=[(0.1, 2.0), (-1.0, 1.0)], edges=[(-1.0, 0.5)], numpy=[np.heaviside])
 
 
@@ -205,7 +206,7 @@ def _integral(rounding):
     return scalar
 
 
-_ZERO_DOC = "0 everywhere ({} is piecewise constant: derivative zero; it jumps at {})"
+_ZERO_DOC = "0 everywhere ({} is piecewise constant: derivative zero); it jumps at {}"
 
 floor = zero_derivative("floor", np.floor, scalar_impl=_integral(math.floor),
                         doc=_ZERO_DOC.format("floor", "the integers"), domain=[(0.1, 0.9)],
@@ -216,7 +217,7 @@ ceil = zero_derivative("ceil", np.ceil, scalar_impl=_integral(math.ceil),
 trunc = zero_derivative("trunc", np.trunc, scalar_impl=_integral(math.trunc),
                         doc=_ZERO_DOC.format("trunc", "the nonzero integers"),
                         domain=[(0.1, 0.9)], numpy=[np.trunc])
-rint = zero_derivative("rint", np.rint, scalar_impl=_integral(round),
+rint = zero_derivative("rint", np.rint, scalar_impl=_integral(builtins.round),
                        doc=_ZERO_DOC.format("rint (round half to even)", "the half-integers"),
                        domain=[(0.1, 0.4)], numpy=[np.rint])
 
