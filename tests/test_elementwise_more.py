@@ -24,8 +24,14 @@ import pytest
 import dualdiff as dd
 from dualdiff.primitives._erf import erf_array, erfc_array
 
-mp.mp.dps = 40
 H = 1e-3
+
+
+@pytest.fixture(autouse=True)
+def _forty_digits():
+    """mpmath's precision is global and other modules set their own: 40 digits for each test."""
+    with mp.workdps(40):
+        yield
 
 
 def fd1(f, x, h=H):
