@@ -260,7 +260,7 @@ UNSUPPORTED = [
     ("numpy.cumsum", lambda x: np.cumsum(x)),
     ("numpy.histogram", lambda x: np.histogram(x)),
     ("numpy.linalg.inv", lambda x: np.linalg.inv(np.reshape(x, (2, 2)))),
-    ("numpy.floor", lambda x: np.floor(x)),
+    ("numpy.spacing", lambda x: np.spacing(x)),
     ("numpy.einsum", lambda x: np.einsum("i,i", x, x)),
 ]
 
