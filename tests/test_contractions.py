@@ -110,7 +110,8 @@ def test_einsum_zero_sized_operands():
     a, b = R(0, 2, 3), R(0, 3, 4)
     out = dd.einsum("...ij,...jk->...ik", a, b)
     assert out.shape == (0, 2, 4)
-    ga, gb = dd.vjp(lambda x, y: dd.einsum("...ij,...jk->...ik", x, y), a, b)[1](np.zeros((0, 2, 4)))
+    pullback = dd.vjp(lambda x, y: dd.einsum("...ij,...jk->...ik", x, y), a, b)[1]
+    ga, gb = pullback(np.zeros((0, 2, 4)))
     assert ga.shape == a.shape and gb.shape == b.shape
     assert dd.jacfwd(lambda x: dd.einsum("ij,jk->ik", x, R(3, 0)))(R(2, 3)).shape == (2, 0, 2, 3)
 

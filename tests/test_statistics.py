@@ -134,8 +134,8 @@ def test_var_std_of_a_scalar_and_methods():
 # average
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kwargs", [{}, dict(axis=0), dict(axis=(0, 1)), dict(axis=1, keepdims=True)],
-                         ids=str)
+@pytest.mark.parametrize("kwargs", [{}, dict(axis=0), dict(axis=(0, 1)),
+                                    dict(axis=1, keepdims=True)], ids=str)
 def test_average_without_weights(kwargs):
     x = R(3, 4)
     same_value(dd.average(x, **kwargs), np.average(x, **kwargs))
@@ -149,7 +149,8 @@ def test_average_without_weights(kwargs):
 @pytest.mark.parametrize("wshape, kwargs", [((3, 4), {}), ((3, 4), dict(axis=1)),
                                             ((4,), dict(axis=1)), ((3,), dict(axis=0)),
                                             ((4,), dict(axis=-1, keepdims=True)),
-                                            ((3, 4), dict(axis=(0, 1))), ((2, 3), dict(axis=(2, 0)))])
+                                            ((3, 4), dict(axis=(0, 1))),
+                                            ((2, 3), dict(axis=(2, 0)))])
 def test_average_with_weights_differentiable_in_both(wshape, kwargs):
     x = R(3, 4) if len(wshape) < 2 or wshape == (3, 4) else R(3, 4, 2)
     w = RNG.uniform(0.5, 2.0, wshape)

@@ -25,6 +25,7 @@ the flattened operands.
 
 from __future__ import annotations
 
+import functools
 import math
 import string
 import warnings
@@ -53,7 +54,8 @@ _BLAS_SIZE = 4096
 # The entry: operands with integer labels
 # ---------------------------------------------------------------------------
 
-def _spec(subs: Sequence[tuple], out: tuple) -> str:
+@functools.lru_cache(maxsize=512)
+def _spec(subs: tuple, out: tuple) -> str:
     """numpy's subscripts string for labelled operands (letters in order of first use)."""
     names: dict = {}
     try:
@@ -206,25 +208,43 @@ def _sublist(labels: Any) -> list:
     return out
 
 
-def _parse(operands: tuple) -> tuple[list, list, list | None]:
-    """(arrays, label lists with Ellipsis markers, output labels or None for implicit)."""
+def _split(operands: tuple) -> tuple[list, tuple]:
+    """(arrays, the subscripts as a hashable key: the string, or the sublists and output)."""
     if not operands:
         raise ValueError("No input operands")
     if isinstance(operands[0], str):
-        arrays = list(operands[1:])
-        subs, out = _parse_string(operands[0], len(arrays))
-        return arrays, subs, out
+        return list(operands[1:]), (operands[0],)
     arrays = list(operands[0::2])
-    lists = list(operands[1::2])
+    lists = [tuple(x) for x in operands[1::2]]
     out = None
     if len(arrays) > len(lists):  # an odd count: the last item is the output sublist
-        out = _sublist(arrays.pop())
-    return arrays, [_sublist(s) for s in lists], out
+        out = tuple(arrays.pop())
+    return arrays, (tuple(lists), out)
 
 
-def _expand(arrays: list, subs: list, out: list | None) -> tuple[list, tuple]:
+@functools.lru_cache(maxsize=512)
+def _plan(form: tuple, shapes: tuple) -> tuple[tuple, tuple]:
+    """The entry's canonical labels (0, 1, ... per operand, and the output's) for numpy's
+    subscripts ``form`` on operands of these shapes; numpy's errors for malformed ones."""
+    if len(form) == 1:
+        subs, out = _parse_string(form[0], len(shapes))
+    else:
+        lists, out = form
+        subs = [_sublist(x) for x in lists]
+        out = None if out is None else _sublist(out)
+        if len(subs) != len(shapes):
+            raise ValueError("einsum: each operand needs a sublist")
+    full, labels_out = _expand(shapes, subs, out)
+    full = _unbroadcast_labels(shapes, full)
+    names: dict = {}
+    canon = tuple(tuple(names.setdefault(x, len(names)) for x in labels)
+                  for labels in (*full, labels_out))
+    return canon[:-1], canon[-1]
+
+
+def _expand(shapes: tuple, subs: list, out: list | None) -> tuple[list, tuple]:
     """Ellipses as explicit labels, the implicit output made explicit, numpy's checks."""
-    dims = [ndim(a) for a in arrays]
+    dims = [len(s) for s in shapes]
     widths = []
     for k, (labels, nd) in enumerate(zip(subs, dims)):
         named = len(labels) - (Ellipsis in labels)
@@ -268,17 +288,17 @@ def _expand(arrays: list, subs: list, out: list | None) -> tuple[list, tuple]:
     return full, labels_out
 
 
-def _unbroadcast_labels(arrays: list, subs: list) -> list:
+def _unbroadcast_labels(shapes: tuple, subs: list) -> list:
     """A label whose axes in one operand all have length 1 while another operand's axis has a
     different length is broadcast by numpy: give that operand's axes a label of its own."""
     lengths: dict = {}
-    for a, labels in zip(arrays, subs):
-        for x, n in zip(labels, shape(a)):
+    for s, labels in zip(shapes, subs):
+        for x, n in zip(labels, s):
             lengths.setdefault(x, set()).add(n)
     result = []
-    for k, (a, labels) in enumerate(zip(arrays, subs)):
+    for k, (s, labels) in enumerate(zip(shapes, subs)):
         mine: dict = {}
-        for x, n in zip(labels, shape(a)):
+        for x, n in zip(labels, s):
             mine.setdefault(x, set()).add(n)
         renamed = {x: ("broadcast", k, x) for x, ns in mine.items()
                    if ns == {1} and lengths[x] != {1}}
@@ -312,9 +332,9 @@ def einsum(*operands: Any, out: Any = None, optimize: Any = False, **kwargs: Any
     """
     no_out("numpy.einsum", out)
     _einsum_keywords(kwargs)
-    arrays, subs, labels_out = _parse(operands)
-    full, labels_out = _expand(arrays, subs, labels_out)
-    return _contract(arrays, _unbroadcast_labels(arrays, full), labels_out, optimize)
+    arrays, form = _split(operands)
+    subs, labels_out = _plan(form, tuple(shape(a) for a in arrays))
+    return bind(_einsum, tuple(arrays), {"subs": subs, "out": labels_out, "optimize": optimize})
 
 
 _einsum = variadic(
