@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import dualdiff as dd
+from dualdiff.primitives.statistics import trace
 from modes_vs_fd import check_modes
 
 RNG = np.random.default_rng(77)
@@ -234,24 +235,30 @@ def test_median_with_nan_or_nothing_to_take():
                          ids=str)
 def test_trace(shape, kwargs):
     x = R(*shape)
-    same_value(dd.trace(x, **kwargs), np.trace(x, **kwargs).astype(float), rtol=1e-6
+    same_value(trace(x, **kwargs), np.trace(x, **kwargs).astype(float), rtol=1e-6
                if kwargs.get("dtype") is np.float32 else 1e-12)
     check_modes(lambda v: np.trace(v, **{**kwargs, "dtype": None}), [x])
 
 
 def test_trace_closed_form_method_and_refusals():
     x = R(4, 5)
-    np.testing.assert_array_equal(dd.grad(lambda v: dd.trace(v, offset=1))(x), np.eye(4, 5, k=1))
+    np.testing.assert_array_equal(dd.grad(lambda v: trace(v, offset=1))(x), np.eye(4, 5, k=1))
     same_value(dual(x).trace(1).value, x.trace(1))
-    assert type(dd.trace(x)) is float
+    assert type(trace(x)) is float
     with pytest.raises(TypeError, match=r"numpy\.trace\(\.\.\., dtype=\.\.\.\)"):
         np.trace(dual(x), dtype=np.int32)
     with pytest.raises(TypeError, match=r"numpy\.trace\(\.\.\., out=\.\.\.\)"):
         np.trace(dual(x), out=np.empty(()))
     with pytest.raises(ValueError, match="at least two dimensions"):
-        dd.trace(R(3))
+        trace(R(3))
     with pytest.raises(ValueError, match="cannot be the same"):
-        dd.trace(x, axis1=1, axis2=-1)
+        trace(x, axis1=1, axis2=-1)
+
+
+def test_dualdiff_trace_stays_the_evaluation_trace_module():
+    import types
+    assert isinstance(dd.trace, types.ModuleType) and hasattr(dd.trace, "evaluation_trace")
+    assert "trace" not in dd.primitives.statistics.__all__
 
 
 # ---------------------------------------------------------------------------

@@ -32,7 +32,9 @@ from .reductions import amax, amin, mean, reduce_axes, sum
 from .structural import broadcast_to, getitem, moveaxis, normalize_axes, reshape, transpose
 from .structural import where as select
 
-__all__ = ["var", "std", "average", "median", "trace", "nansum", "nanmean", "ptp"]
+__all__ = ["var", "std", "average", "median", "nansum", "nanmean", "ptp"]
+# ``trace`` is not exported as ``dualdiff.trace``: that name is the evaluation-trace module.
+# It answers ``np.trace`` and ``x.trace()`` on dualdiff values.
 
 
 def _keep(keepdims: Any) -> bool:
