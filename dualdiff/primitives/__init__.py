@@ -35,7 +35,7 @@ from typing import Any, Callable
 
 from . import (arithmetic, composites, construction, contractions, decompositions, elementary,
                indices, linalg, piecewise, reductions, scans, selection, shaping, statistics,
-               structural)
+               structural, updates)
 from .arithmetic import *  # noqa: F401,F403
 from .composites import *  # noqa: F401,F403
 from .construction import *  # noqa: F401,F403
@@ -50,11 +50,12 @@ from .scans import *  # noqa: F401,F403
 from .selection import *  # noqa: F401,F403
 from .shaping import *  # noqa: F401,F403
 from .statistics import *  # noqa: F401,F403
+from .updates import *  # noqa: F401,F403
 from .registry import (ON_REGISTER, REGISTRY, Kind, Primitive, bilinear, elementwise, linear,
                        nonlinear, register, unbroadcast, variadic, zero_derivative)
 from .structural import *  # noqa: F401,F403
 
-_MODULES = (arithmetic, elementary, piecewise, structural, shaping, selection, indices,
+_MODULES = (arithmetic, elementary, piecewise, structural, shaping, selection, updates, indices,
             construction, reductions, statistics, scans, linalg, decompositions, contractions,
             composites)
 
