@@ -57,7 +57,15 @@ CASES.update({
 
 # -- contractions, statistics, scans (contractions.py, statistics.py, scans.py) ---------------
 CASES.update({
+    np.einsum: (("ij,kj->ik", X, Y), {}), np.tensordot: ((X, Y), {}), np.inner: ((X, Y), {}),
+    np.outer: ((X, Y), {}), np.vdot: ((X, Y), {}), np.kron: ((X, Y), {}),
+    np.cross: ((X[:, :3], Y[:, :3]), {}),
+    np.var: ((X,), {}), np.std: ((X,), {}), np.average: ((X,), {}), np.median: ((X,), {}),
+    np.trace: ((X,), {}), np.nansum: ((X,), {}), np.nanmean: ((X,), {}), np.ptp: ((X,), {}),
+    np.cumsum: ((X,), {}), np.cumprod: ((X,), {}), np.diff: ((X,), {}),
 })
+if hasattr(np, "cumulative_sum"):
+    CASES.update({np.cumulative_sum: ((X,), {"axis": 1}), np.cumulative_prod: ((X,), {"axis": 1})})
 
 
 # -- elementwise additions, indices, construction (elementary.py, piecewise.py, indices.py,
@@ -134,6 +142,12 @@ KEYWORD_VALUES = {
     # data arguments that the cases give positionally (never passed by name)
     "val": [X], "z": [X], "a1": [X], "a2": [Y], "fill_value": [2.5],
     "stop": [Y[0]],
+    # contractions, statistics, scans
+    "operands": [], "optimize": [True, "greedy", "optimal"], "axisa": [0, 1], "axisb": [0, -1],
+    "axisc": [0, 1], "ddof": [1, 2.5], "mean": [np.mean(X, keepdims=True)],
+    "correction": [1, 0.5], "weights": [Y], "returned": [True], "overwrite_input": [True],
+    "n": [0, 2, 5], "prepend": [0.5, Y[:, :2]], "append": [-1.0, Y[:, :1]],
+    "include_initial": [True],
 }
 """Non-default values tried for each keyword; a keyword missing here fails the audit."""
 
@@ -210,6 +224,10 @@ def _check_call(func, args, kwargs, name, keyword):
         return
     assert numpy_error is None, (
         f"{name}(..., {keyword}={kwargs[keyword]!r}) answered where numpy raises {numpy_error!r}")
+    if isinstance(result, tuple):  # several outputs (average(..., returned=True)): each on its own
+        for k in range(len(result)):
+            _check_call(lambda *a, k=k, **kw: func(*a, **kw)[k], args, kwargs, name, keyword)
+        return
     value = primal(result.value if isinstance(result, dd.Dual) else result)
     rtol = 1e-5 if kwargs.get("dtype") in (np.float32,) else 1e-12  # float32: numpy rounds
     np.testing.assert_allclose(value, np.asarray(expected, dtype=float), rtol=rtol, atol=1e-12,

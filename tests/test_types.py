@@ -257,11 +257,11 @@ def test_comparisons_give_plain_booleans():
 
 UNSUPPORTED = [
     ("numpy.fft.fft", lambda x: np.fft.fft(x)),
-    ("numpy.cumsum", lambda x: np.cumsum(x)),
+    ("numpy.fft.ifft", lambda x: np.fft.ifft(x)),
     ("numpy.histogram", lambda x: np.histogram(x)),
     ("numpy.linalg.inv", lambda x: np.linalg.inv(np.reshape(x, (2, 2)))),
     ("numpy.spacing", lambda x: np.spacing(x)),
-    ("numpy.einsum", lambda x: np.einsum("i,i", x, x)),
+    ("numpy.fft.rfft", lambda x: np.fft.rfft(x)),
 ]
 
 
@@ -277,9 +277,9 @@ def test_unsupported_numpy_function_is_refused_by_name(name, f, mode):
 
 
 @pytest.mark.parametrize("call, name", [
-    (lambda d: np.add.accumulate(d), "numpy.add.accumulate"),
+    (lambda d: np.add.reduceat(d, [0, 2]), "numpy.add.reduceat"),
     (lambda d: np.multiply.outer(d, d), "numpy.multiply.outer"),
-], ids=["add.accumulate", "multiply.outer"])
+], ids=["add.reduceat", "multiply.outer"])
 def test_unsupported_ufunc_method_is_refused_by_its_full_name(call, name):
     with pytest.raises(TypeError, match=f"no derivative rule for {name}"):
         call(dd.Dual(np.ones(3), np.ones(3)))

@@ -14,29 +14,26 @@ import numpy as np
 
 from ..core import ndim, primal, shape
 from .arithmetic import mul
+from .contractions import tensordot
 from .elementary import exp, log
-from .keywords import NoValue, check_ufunc_keywords, given, no_out, refusal
+from .keywords import NoValue, check_ufunc_keywords, given, no_out
 from .linalg import matmul
 from .piecewise import maximum, minimum
 from .reductions import reduce_axes, sum
-from .registry import REGISTRY
 from .structural import reshape
 
 __all__ = ["dot", "clip", "logsumexp", "log_softmax", "softmax", "stop_gradient"]
 
 
 def dot(a: Any, b: Any, out: Any = None) -> Any:
-    """numpy.dot: a product with a scalar, or a matrix product for 1-D and 2-D operands."""
+    """numpy.dot: a product with a scalar, a matrix product for 1-D and 2-D operands, and above
+    two dimensions a tensordot over a's last axis and b's second-to-last (its only one if 1-D)."""
     no_out("numpy.dot", out)
     if ndim(a) == 0 or ndim(b) == 0:
         return mul(a, b)
     if ndim(a) <= 2 and ndim(b) <= 2:
         return matmul(a, b)
-    tensordot = REGISTRY.get("tensordot")
-    if tensordot is None:
-        raise refusal("numpy.dot", "a", "dot of arrays with more than 2 dimensions is not "
-                                        "available yet; use matmul (stacked matrices)")
-    return tensordot.fn(a, b, axes=([-1], [-2 if ndim(b) > 1 else -1]))
+    return tensordot(a, b, axes=([-1], [-2 if ndim(b) > 1 else -1]))
 
 
 def clip(a: Any, a_min: Any = NoValue, a_max: Any = NoValue, out: Any = None, *,
