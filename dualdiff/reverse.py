@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 from typing import Any, Callable
 
 import numpy as np
@@ -69,13 +70,18 @@ def _require_scalar(out: Any, transform: str) -> None:
                         f"{type(out).__name__} of {len(out)}; if the rest is auxiliary data pass "
                         "has_aux=True and return (loss, aux); for several outputs use jacrev or vjp")
     check_output(out, transform)
-    if isinstance(out, (bool, np.bool_)) or (isinstance(out, np.ndarray) and out.dtype.kind == "b"):
-        raise TypeError(f"{transform}: the function returned the truth value {out!r:.40} (a "
-                        "comparison such as np.allclose), which has no derivative; return the "
-                        "number it compares instead")
     if math.prod(shape(out)) != 1:
         raise TypeError(f"{transform} needs a scalar output, got shape {shape(out)}; "
                         "use jacrev or vjp for non-scalar outputs")
+
+
+def _independent(out: Any, tape: Tape, transform: str) -> None:
+    """Warn when the output is a constant (a comparison, a value without the inputs):
+    its gradient is zero, which is right but rarely what was meant."""
+    if not (isinstance(out, Var) and out.tape is tape):
+        warnings.warn(f"{transform}: the output does not depend on the differentiated inputs "
+                      f"(it is {type(out).__name__} {out!r:.40}); the gradient is zero",
+                      stacklevel=3)
 
 
 def _seed(out: Any) -> Any:
@@ -106,6 +112,7 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
             out, aux = split_aux(out, "grad")
             aux = strip_level(aux, _own(tape))
         _require_scalar(out, "grad")
+        _independent(out, tape, "grad")
         adj = tape.backward(out, _seed(out))
         grads = _gradients(adj, leaves, nums)
         g = grads[0] if single else tuple(grads)
@@ -135,6 +142,7 @@ def _plain_value_and_grad(f: Callable, args: tuple, kwargs: dict, nums: tuple[in
     out = f(*call, **kwargs)
     if type(out) is not Var:
         _require_scalar(out, "grad")
+        _independent(out, tape, "grad")
     elif out.value.__class__ is not float:
         _require_scalar(out, "grad")
     adj = tape.backward(out, _seed(out))

@@ -62,7 +62,7 @@ CASES.update({
     np.cross: ((X[:, :3], Y[:, :3]), {}),
     np.var: ((X,), {}), np.std: ((X,), {}), np.average: ((X,), {}), np.median: ((X,), {}),
     np.trace: ((X,), {}), np.nansum: ((X,), {}), np.nanmean: ((X,), {}), np.ptp: ((X,), {}),
-    np.cumsum: ((X,), {}), np.cumprod: ((X,), {}), np.diff: ((X,), {}),
+    np.cumsum: ((X,), {}), np.cumprod: ((X,), {}), np.diff: ((X,), {}), np.gradient: ((X,), {"axis": 0}),
 })
 if hasattr(np, "cumulative_sum"):
     CASES.update({np.cumulative_sum: ((X,), {"axis": 1}), np.cumulative_prod: ((X,), {"axis": 1})})
@@ -147,7 +147,7 @@ KEYWORD_VALUES = {
     "axisc": [0, 1], "ddof": [1, 2.5], "mean": [np.mean(X, keepdims=True)],
     "correction": [1, 0.5], "weights": [Y], "returned": [True], "overwrite_input": [True],
     "n": [0, 2, 5], "prepend": [0.5, Y[:, :2]], "append": [-1.0, Y[:, :1]],
-    "include_initial": [True],
+    "include_initial": [True], "edge_order": [1, 2], "f": [X],
 }
 """Non-default values tried for each keyword; a keyword missing here fails the audit."""
 
@@ -266,8 +266,8 @@ def test_signature_is_numpys(func):
     mine = [p for p in ours.parameters if p != "kwargs"]
     assert mine == names, f"numpy.{func.__name__}: numpy takes {names}, dualdiff takes {mine}"
     for keyword in names:
-        if keyword not in POSITIONAL_DATA and theirs.parameters[keyword].kind is not (
-                inspect.Parameter.POSITIONAL_ONLY):
+        if keyword not in POSITIONAL_DATA and theirs.parameters[keyword].kind not in (
+                inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.VAR_POSITIONAL):
             assert keyword in KEYWORD_VALUES, f"no sample values for keyword `{keyword}`"
 
 
@@ -281,7 +281,8 @@ def test_each_keyword_is_honoured_or_refused(func):
     CALLED[name] = operators._FUNCTIONS[func]
     for keyword, parameter in theirs.parameters.items():
         if keyword in POSITIONAL_DATA or parameter.kind in (
-                inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.VAR_KEYWORD):
+                inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.VAR_KEYWORD,
+                inspect.Parameter.VAR_POSITIONAL):
             continue
         if keyword in base or len(args) > list(theirs.parameters).index(keyword):
             continue  # given positionally by the case

@@ -25,13 +25,13 @@ from typing import Any
 
 import numpy as np
 
-from ..core import bind, lift, ndim, shape
+from ..core import bind, lift, ndim, primal, shape
 from .arithmetic import add, mul, sub
 from .keywords import NoValue, float_dtype, given, no_out
 from .registry import linear, nonlinear, samples_in
 from .structural import broadcast_to, concatenate, getitem, normalize_axes, reshape
 
-__all__ = ["cumsum", "cumprod", "diff", "cumulative_sum", "cumulative_prod"]
+__all__ = ["cumsum", "cumprod", "diff", "gradient", "cumulative_sum", "cumulative_prod"]
 
 
 def _along(axis: int, index: Any) -> tuple:
@@ -230,7 +230,87 @@ def diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = NoValue,
     return a
 
 
-NUMPY_FUNCTIONS = {np.diff: diff}
+def _spacing(spacing: Any, n: int, function: str) -> Any:
+    """numpy.gradient's spacing along one axis: a float, or the differences of coordinates."""
+    spacing = np.asarray(primal(spacing), dtype=np.float64)
+    if spacing.ndim == 0:
+        return float(spacing)
+    if spacing.ndim != 1 or len(spacing) != n:
+        raise ValueError(f"{function}: coordinates must be one-dimensional with the length of "
+                         "the axis")
+    return np.diff(spacing)
+
+
+def _gradient_along(f: Any, ax: int, h: Any, edge_order: int) -> Any:
+    """Second-order central differences inside, one-sided differences of ``edge_order`` at the
+    two ends (numpy.gradient's formulas, uniform or not); linear in ``f``."""
+    def at(index: Any) -> Any:
+        return getitem(f, _along(ax, index))
+
+    def spaced(values: Any, count: int) -> Any:
+        """A constant per position along the axis, shaped to broadcast against slices of f."""
+        return np.reshape(values, (count,) + (1,) * (ndim(f) - ax - 1)) if np.ndim(values) else values
+
+    n = shape(f)[ax]
+    if type(h) is float:
+        inside = (at(slice(2, None)) - at(slice(None, -2))) / (2.0 * h)
+        if edge_order == 1:
+            first = (at(slice(1, 2)) - at(slice(0, 1))) / h
+            last = (at(slice(-1, None)) - at(slice(-2, -1))) / h
+        else:
+            first = (-1.5 * at(slice(0, 1)) + 2.0 * at(slice(1, 2)) - 0.5 * at(slice(2, 3))) / h
+            last = (0.5 * at(slice(-3, -2)) - 2.0 * at(slice(-2, -1)) + 1.5 * at(slice(-1, None))) / h
+    else:
+        dx1, dx2 = h[:-1], h[1:]
+        a = spaced(-dx2 / (dx1 * (dx1 + dx2)), n - 2)
+        b = spaced((dx2 - dx1) / (dx1 * dx2), n - 2)
+        c = spaced(dx1 / (dx2 * (dx1 + dx2)), n - 2)
+        inside = a * at(slice(None, -2)) + b * at(slice(1, -1)) + c * at(slice(2, None))
+        if edge_order == 1:
+            first = (at(slice(1, 2)) - at(slice(0, 1))) / h[0]
+            last = (at(slice(-1, None)) - at(slice(-2, -1))) / h[-1]
+        else:
+            d1, d2 = h[0], h[1]
+            first = (-(2.0 * d1 + d2) / (d1 * (d1 + d2)) * at(slice(0, 1))
+                     + (d1 + d2) / (d1 * d2) * at(slice(1, 2))
+                     - d1 / (d2 * (d1 + d2)) * at(slice(2, 3)))
+            d1, d2 = h[-2], h[-1]
+            last = (d2 / (d1 * (d1 + d2)) * at(slice(-3, -2))
+                    - (d2 + d1) / (d1 * d2) * at(slice(-2, -1))
+                    + (2.0 * d2 + d1) / (d2 * (d1 + d2)) * at(slice(-1, None)))
+    return concatenate([first, inside, last], axis=ax)
+
+
+def gradient(f: Any, *varargs: Any, axis: Any = None, edge_order: int = 1) -> Any:
+    """numpy.gradient: second-order accurate differences (built from slices, so linear in f).
+
+    ``varargs`` are numpy's spacings: none (1.0), one scalar for every axis,
+    or one scalar or coordinate array per axis (coordinates are constants, not
+    differentiated). A list for several axes, one array for one, as numpy.
+    """
+    nd = ndim(f)
+    axes = tuple(range(nd)) if axis is None else normalize_axes(axis, nd, "numpy.gradient")
+    if edge_order not in (1, 2):
+        raise ValueError("'edge_order' greater than 2 not supported")
+    if len(varargs) == 0:
+        spacings = [1.0] * len(axes)
+    elif len(varargs) == 1 and np.ndim(primal(varargs[0])) == 0:
+        spacings = [varargs[0]] * len(axes)
+    elif len(varargs) == len(axes):
+        spacings = list(varargs)
+    else:
+        raise TypeError("invalid number of arguments")
+    results = []
+    for ax, spacing in zip(axes, spacings):
+        n = shape(f)[ax]
+        if n < edge_order + 1:
+            raise ValueError("Shape of array too small to calculate a numerical gradient, at "
+                             "least (edge_order + 1) elements are required.")
+        results.append(_gradient_along(f, ax, _spacing(spacing, n, "numpy.gradient"), edge_order))
+    return results[0] if len(results) == 1 else results
+
+
+NUMPY_FUNCTIONS = {np.diff: diff, np.gradient: gradient}
 """numpy functions answered by the composites above (the entries declare their own)."""
 if hasattr(np, "cumulative_sum"):
     NUMPY_FUNCTIONS.update({np.cumulative_sum: cumulative_sum,
