@@ -48,8 +48,26 @@ CASES = {
 # Each part of the numpy surface lists its functions in its own block below (one block per
 # module group, so that changes to different parts never touch the same lines).
 
-# -- numpy.linalg (dualdiff/primitives/linalg.py, decompositions.py) --------------------------
+# -- numpy.linalg (dualdiff/primitives/linalg.py, decompositions.py, eigen.py, norms.py) -------
+_LA = np.random.default_rng(14)
+_LA_SQ = _LA.normal(size=(3, 3)) + 3.0 * np.eye(3)  # well conditioned
+_LA_SPD = _LA_SQ @ _LA_SQ.T
+_LA_P = np.eye(3) + 0.2 * _LA.normal(size=(3, 3))
+_LA_REAL_SPECTRUM = _LA_P @ np.diag([-1.0, 0.5, 2.0]) @ np.linalg.inv(_LA_P)
+_LA_TENSOR = (_LA.normal(size=(6, 6)) + 6.0 * np.eye(6)).reshape(2, 3, 6)
 CASES.update({
+    np.linalg.det: ((_LA_SQ,), {}), np.linalg.slogdet: ((_LA_SQ,), {}),
+    np.linalg.inv: ((_LA_SQ,), {}), np.linalg.solve: ((_LA_SQ, X), {}),
+    np.linalg.pinv: ((_LA_SQ,), {}), np.linalg.matrix_power: ((_LA_SQ, 3), {}),
+    np.linalg.lstsq: ((X.T, _LA.normal(size=4)), {}), np.linalg.multi_dot: (([X, Y.T, X],), {}),
+    np.linalg.matrix_rank: ((X,), {}), np.linalg.tensorinv: ((_LA_TENSOR,), {}),
+    np.linalg.tensorsolve: ((_LA_TENSOR, X[:2, :3]), {}), np.linalg.matmul: ((X, Y.T), {}),
+    np.linalg.cholesky: ((_LA_SPD,), {}), np.linalg.qr: ((X,), {}), np.linalg.svd: ((X,), {}),
+    np.linalg.svdvals: ((X,), {}), np.linalg.eigh: ((_LA_SPD,), {}),
+    np.linalg.eigvalsh: ((_LA_SPD,), {}), np.linalg.eig: ((_LA_REAL_SPECTRUM,), {}),
+    np.linalg.eigvals: ((_LA_REAL_SPECTRUM,), {}), np.linalg.norm: ((X,), {}),
+    np.linalg.vector_norm: ((X,), {}), np.linalg.matrix_norm: ((X,), {}),
+    np.linalg.cond: ((_LA_SQ,), {}),
 })
 
 
@@ -84,6 +102,13 @@ KEYWORD_VALUES = {
     "axes": [[(0, 1), (0, 1), (0, 1)]],
     "a_min": [0.9, None], "a_max": [1.2, None], "min": [0.9], "max": [1.4],
     "source": [1, (0, 1)], "destination": [0, (1, 0)],
+    # numpy.linalg
+    "ord": [None, "fro", "nuc", 1, -1, 2, -2, 3, 0, np.inf, -np.inf],
+    "UPLO": ["U", "L", "X"], "upper": [True, False], "full_matrices": [False, True],
+    "compute_uv": [False, True], "hermitian": [True, False],
+    "mode": ["reduced", "complete", "r", "raw"], "rcond": [None, -1, 1e-3], "rtol": [1e-3, None],
+    "tol": [None, 1e-3], "p": [None, 1, -1, 2, -2, np.inf, -np.inf, "fro", "nuc"],
+    "n": [3, -2, 0], "ind": [1, 2], "A": [np.eye(3)],
 }
 """Non-default values tried for each keyword; a keyword missing here fails the audit."""
 
@@ -160,20 +185,31 @@ def _check_call(func, args, kwargs, name, keyword):
         return
     assert numpy_error is None, (
         f"{name}(..., {keyword}={kwargs[keyword]!r}) answered where numpy raises {numpy_error!r}")
-    value = primal(result.value if isinstance(result, dd.Dual) else result)
+    results, expecteds = _parts(result), _parts(expected)  # namedtuples (eigh, svd, ...) by part
+    assert len(results) == len(expecteds), f"{name}: {len(results)} results, numpy has {len(expecteds)}"
     rtol = 1e-5 if kwargs.get("dtype") in (np.float32,) else 1e-12  # float32: numpy rounds
-    np.testing.assert_allclose(value, np.asarray(expected, dtype=float), rtol=rtol, atol=1e-12,
-                               err_msg=f"{name} with {keyword}={kwargs[keyword]!r}")
-    if not pairs or not isinstance(result, dd.Dual):
+    for part, want in zip(results, expecteds):
+        value = primal(part.value if isinstance(part, dd.Dual) else part)
+        np.testing.assert_allclose(value, np.asarray(want, dtype=float), rtol=rtol, atol=1e-12,
+                                   err_msg=f"{name} with {keyword}={kwargs[keyword]!r}")
+    if not pairs or not any(isinstance(part, dd.Dual) for part in results):
         return
     h = 1e-6
     if call_kwargs.get("dtype") is np.float32:  # dualdiff promotes float32 to float64
         call_kwargs["dtype"] = np.float64
-    plus = func(*[_shifted(a, pairs, h) for a in args], **call_kwargs)
-    minus = func(*[_shifted(a, pairs, -h) for a in args], **call_kwargs)
-    fd = (np.asarray(plus, dtype=float) - np.asarray(minus, dtype=float)) / (2 * h)
-    np.testing.assert_allclose(result.tangent, fd, rtol=1e-6, atol=1e-6,
-                               err_msg=f"derivative of {name} with {keyword}={kwargs[keyword]!r}")
+    plus = _parts(func(*[_shifted(a, pairs, h) for a in args], **call_kwargs))
+    minus = _parts(func(*[_shifted(a, pairs, -h) for a in args], **call_kwargs))
+    for part, up, down in zip(results, plus, minus):
+        if isinstance(part, dd.Dual):
+            fd = (np.asarray(up, dtype=float) - np.asarray(down, dtype=float)) / (2 * h)
+            np.testing.assert_allclose(
+                part.tangent, fd, rtol=1e-6, atol=1e-6,
+                err_msg=f"derivative of {name} with {keyword}={kwargs[keyword]!r}")
+
+
+def _parts(result):
+    """A tuple or list result (numpy's namedtuples, lstsq, split) as its parts; else [result]."""
+    return list(result) if isinstance(result, (tuple, list)) else [result]
 
 
 def _dispatched_functions():
