@@ -324,7 +324,11 @@ def _svd_factors(out: Any, a: Any, full: bool) -> tuple:
 
 
 def _svd_jvp(t, out, args, p, batched):
-    a, full = args[0], p["full_matrices"]
+    with np.errstate(divide="ignore", invalid="ignore"):  # inf/NaN in dU, dV as documented
+        return _svd_tangent(t, out, args[0], p["full_matrices"])
+
+
+def _svd_tangent(t, out, a, full):
     m, n = shape(a)[-2:]
     k = min(m, n)
     u1, s, v1, s_row, u, v = _svd_factors(out, a, full)

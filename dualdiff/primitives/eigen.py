@@ -94,7 +94,9 @@ def eigvalsh(a: Any, UPLO: str = "L") -> Any:  # noqa: N803
 def _eigh_jvp(t, out, args, p, batched):
     w, v = unpack(out, _cores(args[0]))
     x = matmul(T(v), matmul(t, v))  # Vᵀ dA V
-    return pack_values([diagonal_of(x), matmul(v, inverse_gaps(w) * x)], _cores(args[0]))
+    with np.errstate(invalid="ignore"):  # repeated eigenvalues: inf·0 in dV, as documented
+        dv = matmul(v, inverse_gaps(w) * x)
+    return pack_values([diagonal_of(x), dv], _cores(args[0]))
 
 
 def _eigh_vjp(g, out, args, p):
@@ -174,7 +176,8 @@ def _unit_columns(v: Any, dv: Any) -> Any:
 def _eig_jvp(t, out, args, p, batched):
     w, v = unpack(out, _cores(args[0]))
     x = solve(v, matmul(t, v))  # V⁻¹ dA V
-    dv = _unit_columns(v, matmul(v, inverse_gaps(w) * x))
+    with np.errstate(invalid="ignore"):  # repeated eigenvalues: inf·0 in dV, as documented
+        dv = _unit_columns(v, matmul(v, inverse_gaps(w) * x))
     return pack_values([diagonal_of(x), dv], _cores(args[0]))
 
 

@@ -23,7 +23,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..core import Box, bind, ndim, primal, shape
-from .keywords import NoValue, given, no_out, refusal
+from .keywords import NoValue, given, no_out
 from .reductions import prod, sum
 from .registry import align_batched, bilinear, nonlinear, unbroadcast
 from .structural import batch_size, moveaxis, reshape, swapaxes, transpose, where
