@@ -3,7 +3,8 @@
 Decisions (also in ``dualdiff --help``):
 
 * The first argument is the expression unless it looks like ``NAME=VALUE``
-  (only ``compare`` may leave it out: it then uses the lecture's Quiz #1).
+  (``compare`` and ``fd-sweep`` may leave it out: they then use the lecture's
+  Quiz #1, whose point defaults to x=2, z=3; ``compare x=5`` keeps z=3).
 * **Variable order is the order of the ``NAME=VALUE`` arguments.** Every
   variable needs a value, so that order always covers them all, and the user
   chooses the column order of gradients and Jacobians by writing the point.
@@ -11,24 +12,27 @@ Decisions (also in ``dualdiff --help``):
   no value, is a usage error naming it.
 * Before any derivative is taken, the expression is evaluated on plain floats
   with the domain check on, so ``log(-1)`` is reported as ``log(-1.0)``
-  (exit 1) rather than as a NaN derivative.
+  (exit 1) rather than as a NaN derivative, and ``exp(800.0)`` as an overflow.
+* An unquoted ``*`` is expanded by the shell into file names before dualdiff
+  sees it; arguments that are names of files here get a hint to quote.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from typing import Sequence
 
 from dualdiff import expr
-from dualdiff.errors import DomainError
+from dualdiff.errors import DomainError, ExpressionError
 
-from .errors import NotDefined, UsageProblem
+from .errors import NotDefined, Overflows, UsageProblem
 from .point import looks_like_assignment, parse_point
 
 QUIZ = "exp(x*z) + x*z/log(x) + sin(log(x))/(x*z)"
-"""Quiz #1 of the lecture notes (DESIGN §7), the default of ``dualdiff compare``."""
-QUIZ_POINT = ("x=2", "z=3")
+"""Quiz #1 of the lecture notes, the default of ``dualdiff compare`` and ``fd-sweep``."""
+QUIZ_POINT = {"x": 2.0, "z": 3.0}
 
 _OPTION_LIKE = re.compile(r"--[A-Za-z]")
 
@@ -62,8 +66,9 @@ class Problem:
 
     @property
     def output_texts(self) -> tuple[str, ...]:
-        """Each output as the parser understood it (canonical spelling)."""
-        return tuple(expr.to_string(node) for node in self.expression.outputs)
+        """Each output as the parser understood it (canonical spelling, ``^`` if the user wrote it)."""
+        power = "^" if "^" in self.text else "**"
+        return tuple(expr.to_string(node, power=power) for node in self.expression.outputs)
 
     def describe_point(self) -> str:
         return format_point(self.point)
@@ -72,6 +77,24 @@ class Problem:
 def format_point(point: dict[str, float]) -> str:
     """``x=2.0, z=3.0`` (repr, so the exact float is visible)."""
     return ", ".join(f"{name}={value!r}" for name, value in point.items())
+
+
+def _expanded_glob(arguments: Sequence[str]) -> list[str]:
+    """The arguments that are names of entries of the current folder (a shell-expanded ``*``)."""
+    try:
+        here = set(os.listdir("."))
+    except OSError:
+        return []
+    return [a for a in arguments if a in here and not looks_like_assignment(a)]
+
+
+def _glob_problem(arguments: Sequence[str], command: str) -> UsageProblem | None:
+    names = _expanded_glob(arguments)
+    if not names:
+        return None
+    shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+    return UsageProblem(f"{shown}: the shell replaced a `*` of the expression by the file names here; "
+                        f"quote the expression, e.g. dualdiff {command} 'x*y' x=1 y=2")
 
 
 def split_arguments(arguments: Sequence[str]) -> tuple[str | None, list[str]]:
@@ -91,35 +114,60 @@ def split_arguments(arguments: Sequence[str]) -> tuple[str | None, list[str]]:
 
 
 def parse_problem(arguments: Sequence[str], *, command: str, default: str | None = None,
-                  single_output: bool = True) -> Problem:
+                  single_output: bool = True, share: bool = True) -> Problem:
     """Parse the arguments, compile the expression and evaluate it (domain-checked).
 
-    ``default`` is the expression used when none is given (``compare``); with
-    no default a missing expression is a usage error. ``single_output``
-    rejects ``;``-separated outputs (everything but ``jacobian`` and ``jvp``).
+    ``default`` is the expression used when none is given (with the quiz's
+    point for the variables not given); with no default a missing expression
+    is a usage error. ``single_output`` rejects ``;``-separated outputs
+    (everything but ``jacobian`` and ``jvp``). ``share`` parses equal
+    subexpressions as one node (see :func:`dualdiff.expr.compile`).
     """
+    try:
+        return _parse_problem(arguments, command, default, single_output, share)
+    except (ExpressionError, UsageProblem):
+        glob = _glob_problem(arguments, command)
+        if glob is not None:
+            raise glob from None
+        raise
+
+
+def _parse_problem(arguments: Sequence[str], command: str, default: str | None, single_output: bool,
+                   share: bool) -> Problem:
     text, assignments = split_arguments(arguments)
     if text is None:
         if default is None:
             raise UsageProblem(f"`{command}` needs an expression, e.g. dualdiff {command} \"x^2\" x=3")
         text = default
-        if not assignments:
-            assignments = list(QUIZ_POINT)
-    point = parse_point(assignments)
-    expression = expr.compile(text)
+        given = parse_point(assignments)
+        unknown = [name for name in given if name not in QUIZ_POINT]
+        if unknown:
+            raise UsageProblem(f"`{unknown[0]}` is not a variable of the default expression {QUIZ} "
+                               f"(variables: {', '.join(QUIZ_POINT)})")
+        point = {**QUIZ_POINT, **given}
+    else:
+        point = parse_point(assignments)
+    expression = expr.compile(text, share=share)
     if single_output and len(expression.outputs) != 1:
         raise UsageProblem(f"`{command}` needs a single expression, got {len(expression.outputs)} outputs "
                            "separated by `;` (use `dualdiff jacobian` for several)")
     try:
         outputs = expression.evaluate(point, check_domain=True)  # also names unknown/missing variables
     except DomainError as exc:
-        raise NotDefined(f"f is not defined at {format_point(point)}: {exc}") from None
+        raise domain_problem(exc, point) from None
     if not expression.variables:
         raise UsageProblem("the expression has no variables, so there is nothing to differentiate")
     if tuple(point) != expression.variables:
-        expression = expr.compile(text, variables=tuple(point))
+        expression = expr.compile(text, variables=tuple(point), share=share)
     outputs = outputs if isinstance(outputs, tuple) else (outputs,)
     return Problem(text, expression, point, tuple(float(v) for v in outputs))
+
+
+def domain_problem(exc: DomainError, point: dict[str, float]) -> NotDefined:
+    """The CLI's error for a value that cannot be computed: not defined, or an overflow."""
+    if isinstance(exc, expr.FloatOverflowError):
+        return Overflows(f"f cannot be computed in floating point at {format_point(point)}: {exc}")
+    return NotDefined(f"f is not defined at {format_point(point)}: {exc}")
 
 
 def parse_direction(assignments: Sequence[str], problem: Problem, option: str) -> dict[str, float]:
@@ -130,3 +178,53 @@ def parse_direction(assignments: Sequence[str], problem: Problem, option: str) -
             raise UsageProblem(f"{option} {name}=...: `{name}` is not a variable of the expression "
                                f"(variables: {', '.join(problem.variables)})")
     return direction
+
+
+def variable(variables: Sequence[str], wrt: str | None, option: str = "--wrt") -> str:
+    """``wrt`` checked against ``variables``; the first variable when it is None."""
+    if wrt is None:
+        return variables[0]
+    if wrt not in variables:
+        raise UsageProblem(f"{option} {wrt}: `{wrt}` is not a variable of the expression "
+                           f"(variables: {', '.join(variables)})")
+    return wrt
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """An expression with its point, or without one (``problem`` is None then)."""
+
+    expression: expr.Expression
+    problem: Problem | None
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        return self.expression.variables
+
+    @property
+    def text(self) -> str:
+        return self.expression.text
+
+
+def parse_optional_point(arguments: Sequence[str], *, command: str, share: bool = True) -> Parsed:
+    """``EXPR [NAME=VALUE ...]``: with any ``NAME=VALUE`` it is a full :class:`Problem`
+    (every variable needs a value, domain-checked), without one just the parsed expression."""
+    text, assignments = split_arguments(arguments)
+    if assignments:
+        problem = parse_problem(arguments, command=command, share=share)
+        return Parsed(problem.expression, problem)
+    if text is None:
+        raise UsageProblem(f"`{command}` needs an expression, e.g. dualdiff {command} \"x^2\"")
+    try:
+        expression = expr.compile(text, share=share)
+    except ExpressionError:
+        glob = _glob_problem(arguments, command)
+        if glob is not None:
+            raise glob from None
+        raise
+    if len(expression.outputs) != 1:
+        raise UsageProblem(f"`{command}` needs a single expression, got {len(expression.outputs)} "
+                           "outputs separated by `;`")
+    if not expression.variables:
+        raise UsageProblem("the expression has no variables, so there is nothing to differentiate")
+    return Parsed(expression, None)

@@ -1,38 +1,33 @@
 """The call-the-library step: gradients and Jacobians of a :class:`Problem` by each method.
 
-Thin on purpose: each function is one way of calling :mod:`dualdiff`, and
+Thin on purpose: each function is one way of calling :mod:`dualdiff` (the
+gradients are :mod:`dualdiff.compare`'s, the same ones ``compare`` times), and
 reports what it cost (passes over the expression, or evaluations of it), so
-``compare`` can put the modes side by side and the other commands share the
-same code. Nothing here knows a derivative rule.
+the commands share the same code. Nothing here knows a derivative rule.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 import dualdiff
-from dualdiff import finite_diff
+from dualdiff import compare as library
 
 from .arguments import Problem
 from .errors import NotDefined, UsageProblem
 
+Gradient = library.Outcome
+"""A gradient (one entry per variable, in point order) and its cost."""
 
-@dataclass(frozen=True)
-class Gradient:
-    """A gradient (one entry per variable, in point order) and what it cost.
+FD_METHODS = {"central": "central", "richardson": "richardson", "complex-step": "complex-step",
+              "five-point": "five-point", "forward-difference": "forward"}
+"""The CLI's name of each finite-difference method -> :mod:`dualdiff.finite_diff`'s."""
 
-    ``cost`` counts ``unit``s: forward-mode passes, reverse-mode sweeps or
-    function evaluations. Finite differences also give the step and their
-    error estimate per variable.
-    """
 
-    gradient: tuple[float, ...]
-    cost: int
-    unit: str
-    step: tuple[float, ...] = field(default=())
-    error_estimate: tuple[float, ...] = field(default=())
+def target(problem: Problem) -> library.Target:
+    return library.Target(problem.expression, problem.variables, problem.values, problem.expression)
 
 
 def _unit(i: int, n: int) -> tuple[float, ...]:
@@ -41,16 +36,12 @@ def _unit(i: int, n: int) -> tuple[float, ...]:
 
 def forward_gradient(problem: Problem) -> Gradient:
     """Forward mode: one ``jvp`` pass per variable, each seeded with a unit tangent."""
-    n = len(problem.variables)
-    partials = [dualdiff.jvp(problem.expression, problem.values, _unit(i, n))[1] for i in range(n)]
-    return Gradient(tuple(float(p) for p in partials), n, "jvp pass")
+    return library.forward_gradient(target(problem))
 
 
 def reverse_gradient(problem: Problem) -> Gradient:
     """Reverse mode: one ``value_and_grad`` (a recorded forward pass and one backward sweep)."""
-    n = len(problem.variables)
-    _, grads = dualdiff.value_and_grad(problem.expression, argnums=tuple(range(n)))(*problem.values)
-    return Gradient(tuple(float(g) for g in grads), 1, "backward sweep")
+    return library.reverse_gradient(target(problem))
 
 
 def check_step(step: float | None) -> float | None:
@@ -64,24 +55,20 @@ def fd_gradient(problem: Problem, method: str = "central", step: float | None = 
 
     A finite difference that cannot be formed (the stencil leaves the domain,
     complex step through a non-analytic function) raises :class:`NotDefined`
-    with the library's explanation.
+    with the library's explanation in the CLI's words.
     """
-    expression = problem.expression
-
-    def f(x: np.ndarray) -> object:
-        return expression(*x)
-
+    run = library.fd_gradient(FD_METHODS[method])
     try:
-        result = finite_diff.gradient(f, np.array(problem.values), method=method, step=step)
-    except (ValueError, ArithmeticError) as exc:
-        reason = str(exc).replace("pass a smaller step=", "pass a smaller --step")
-        raise NotDefined(f"finite differences ({method}): {reason}") from None
-    return Gradient(_floats(result.value), result.evaluations, "evaluation",
-                    _floats(result.step), _floats(result.error_estimate))
+        return run(target(problem), step)
+    except (ValueError, ArithmeticError, TypeError) as exc:
+        row = next((m for m in library.METHODS if m.key == method), None)
+        row = row or library.Method(method, method, method, run, "finite-difference")
+        raise NotDefined(cli_wording(library.note(row, exc))) from None
 
 
-def _floats(values: object) -> tuple[float, ...]:
-    return tuple(float(v) for v in np.atleast_1d(np.asarray(values, dtype=float)))
+def cli_wording(note: str) -> str:
+    """A library note in the command line's terms (``--step`` for the step)."""
+    return note.replace("pass a smaller step", "pass a smaller --step")
 
 
 @dataclass(frozen=True)
@@ -116,8 +103,8 @@ def reverse_jacobian(problem: Problem) -> Jacobian:
 
 def _as_outputs(value: object) -> tuple[float, ...]:
     if isinstance(value, tuple):
-        return tuple(float(v) for v in value)
-    return (float(value),)
+        return tuple(float(dualdiff.primal(v)) for v in value)
+    return (float(dualdiff.primal(value)),)
 
 
 def nth_derivatives(problem: Problem, variable: str, order: int) -> tuple[float, ...]:

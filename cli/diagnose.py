@@ -22,7 +22,7 @@ from dualdiff import expr
 from dualdiff.primitives import expression_functions
 
 from .arguments import Problem
-from .errors import NotDefined
+from .errors import NotDefined, Overflows
 
 
 def _tangent(value: Any) -> Any:
@@ -37,12 +37,23 @@ def _call_text(name: str, args: tuple) -> str:
     return f"{name}({', '.join(repr(float(dualdiff.primal(a))) for a in args)})"
 
 
+OVERFLOW_NEAR = 1e300
+"""A derivative that is inf while the operation's value is this large has overflowed (the exact
+derivative is finite but beyond the largest float), rather than being infinite."""
+
+
 def _watched(name: str, fn: Callable[..., Any], found: list[str]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def watched(*args: Any) -> Any:
         out = fn(*args)
         if not found and all(_finite(_tangent(a)) for a in args) and not _finite(_tangent(out)):
-            found.append(f"the derivative of {_call_text(name, args)} is {float(_tangent(out))!r}")
+            tangent = float(dualdiff.primal(_tangent(out)))
+            value = abs(float(dualdiff.primal(out)))
+            if abs(tangent) == math.inf and math.isfinite(value) and value >= OVERFLOW_NEAR:
+                found.append(f"the derivative of {_call_text(name, args)} overflows "
+                             "(beyond the largest float, 1.8e308)")
+            else:
+                found.append(f"the derivative of {_call_text(name, args)} is {tangent!r}")
         return out
 
     return watched
@@ -52,7 +63,8 @@ def culprit(problem: Problem, direction: dict[str, float]) -> str | None:
     """The first operation whose derivative is not finite along ``direction``, described; or None."""
     found: list[str] = []
     functions = {name: _watched(name, fn, found) for name, fn in expression_functions().items()}
-    watched = expr.compile(problem.text, variables=problem.variables, functions=functions)
+    watched = expr.compile(problem.text, variables=problem.variables, functions=functions,
+                           share=problem.expression.shared)
     tangents = tuple(float(direction.get(name, 0.0)) for name in problem.variables)
     with np.errstate(all="ignore"):
         dualdiff.jvp(watched, problem.values, tangents)
@@ -69,5 +81,7 @@ def require_finite(problem: Problem, entries: Iterable[tuple[str, float, dict[st
         if not math.isfinite(value):
             reason = culprit(problem, direction)
             where = f" at {problem.describe_point()}"
+            if reason and "overflows" in reason:
+                raise Overflows(f"the derivative {label} overflows{where}: {reason}")
             raise NotDefined(f"the derivative {label} is not finite ({value!r}){where}"
                              + (f": {reason}" if reason else ""))

@@ -1,17 +1,23 @@
-"""The one place where failures become exit codes and messages (DESIGN §5).
+"""The one place where failures become exit codes and messages (the contract of the README's
+"Command line" section).
 
 Every command body runs inside :func:`reported`. Whatever goes wrong ends as
-a short message on stderr and an exit code, never as a traceback:
+a short message and an exit code, never as a traceback:
 
 * exit 2, usage: anything wrong with what the user typed. The library's
   :class:`~dualdiff.errors.ExpressionError` family (bad syntax, unknown
   function, unknown or missing variable, malformed ``NAME=VALUE``) and the
   CLI's own :class:`UsageProblem`. One line; a syntax error adds a second
   line with a caret under the offending column of the expression.
-* exit 1, not defined: :class:`~dualdiff.errors.DomainError` (``log(-1.0)``)
-  and :class:`NotDefined` (a derivative that is not finite).
+* exit 1, not defined: :class:`~dualdiff.errors.DomainError` (``log(-1.0)``;
+  an overflow such as ``exp(800.0)`` says "overflows") and :class:`NotDefined`
+  (a derivative that is not finite).
 * exit 1, internal error: anything else, as one line naming the exception,
   so a bug is never silent and never a wall of traceback.
+
+With ``--json`` the same failure is one JSON object on stdout,
+``{"schema", "command", "error": {"kind", "message", "exit_code"}}``, with the
+same exit code, and nothing on stderr.
 
 This module imports nothing heavy: ``dualdiff`` (and so numpy) is imported
 only when an error has to be classified, which keeps ``dualdiff --help`` fast.
@@ -20,6 +26,7 @@ only when an error has to be classified, which keeps ``dualdiff --help`` fast.
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from typing import Any, Callable, TypeVar
 
@@ -35,9 +42,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class CliError(Exception):
-    """A failure the CLI detected itself; ``exit_code`` says which kind."""
+    """A failure the CLI detected itself; ``exit_code`` and ``kind`` say which kind."""
 
     exit_code = INTERNAL
+    kind = "internal"
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -49,12 +57,20 @@ class UsageProblem(CliError):
     (no expression given, a tangent for a name that is not a variable, ...)."""
 
     exit_code = USAGE
+    kind = "usage"
 
 
 class NotDefined(CliError):
     """The function or its derivative is not finite at the point."""
 
     exit_code = NOT_DEFINED
+    kind = "not-defined"
+
+
+class Overflows(NotDefined):
+    """The function or a derivative exists at the point but is beyond the largest float."""
+
+    kind = "overflow"
 
 
 def printable(text: str) -> str:
@@ -106,18 +122,26 @@ def _expression_error_lines(err: Any) -> list[str]:
     return usage_lines(err.message)
 
 
-def classify(exc: BaseException) -> tuple[int, list[str]]:
-    """The exit code and stderr lines for ``exc`` (any exception)."""
+def classify(exc: BaseException) -> tuple[int, str, list[str]]:
+    """The exit code, the kind (``usage``, ``not-defined``, ``overflow``, ``internal``) and the
+    stderr lines for ``exc`` (any exception)."""
     if isinstance(exc, CliError):
-        return exc.exit_code, [f"error: {printable(exc.message)}"]
+        return exc.exit_code, exc.kind, [f"error: {printable(exc.message)}"]
     from dualdiff.errors import DomainError, ExpressionError
+    from dualdiff.expr import FloatOverflowError
 
     if isinstance(exc, ExpressionError):
-        return USAGE, _expression_error_lines(exc)
+        return USAGE, "usage", _expression_error_lines(exc)
+    if isinstance(exc, FloatOverflowError):
+        return NOT_DEFINED, "overflow", [f"error: {printable(str(exc))}"]
     if isinstance(exc, DomainError):
-        return NOT_DEFINED, [f"error: not defined at the point: {printable(str(exc))}"]
-    detail = printable(str(exc)) or "no details"
-    return INTERNAL, [f"internal error ({type(exc).__name__}): {detail}; please report this"]
+        return NOT_DEFINED, "not-defined", [f"error: not defined at the point: {printable(str(exc))}"]
+    if isinstance(exc, OverflowError):
+        return NOT_DEFINED, "overflow", ["error: a value overflows (it is beyond the largest float, 1.8e308)"]
+    detail = printable(" ".join(str(exc).split())) or "no details"
+    if detail.startswith("(") and isinstance(exc, ArithmeticError):
+        detail = type(exc).__name__
+    return INTERNAL, "internal", [f"internal error ({type(exc).__name__}): {detail}; please report this"]
 
 
 def write_error(lines: list[str]) -> None:
@@ -129,13 +153,35 @@ def write_error(lines: list[str]) -> None:
     stream.flush()
 
 
-def reported(command: F) -> F:
+def write_json_error(command: str, code: int, kind: str, lines: list[str]) -> None:
+    """The ``--json`` form of an error: one JSON object on stdout (the caret line dropped)."""
+    from .schema import SCHEMA_VERSION
+
+    message = lines[0].split(": ", 1)[1] if ": " in lines[0] else lines[0]
+    document = {"schema": SCHEMA_VERSION, "command": command,
+                "error": {"kind": kind, "message": message, "exit_code": code}}
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def report(exc: BaseException, command: str, as_json: bool) -> int:
+    """Write ``exc`` as the command's error (text on stderr, or JSON on stdout); its exit code."""
+    code, kind, lines = classify(exc)
+    if as_json:
+        write_json_error(command, code, kind, lines)
+    else:
+        write_error(lines)
+    return code
+
+
+def reported(command: F, name: str | None = None) -> F:
     """Run a command body; turn any failure into its message and exit code (see the module doc).
 
     ``SystemExit``, ``KeyboardInterrupt`` and the CLI framework's own exit
     exceptions pass through (they are not ``Exception``s, or are re-raised),
     and so does a broken pipe, which the framework handles quietly.
     """
+    label = name or command.__name__.replace("_", "-")
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -146,9 +192,7 @@ def reported(command: F) -> F:
         except Exception as exc:  # this is the one place that maps them all
             if _is_framework_exit(exc):
                 raise
-            code, lines = classify(exc)
-            write_error(lines)
-            raise _exit(code) from None
+            raise _exit(report(exc, label, bool(kwargs.get("as_json")))) from None
 
     return run  # type: ignore[return-value]
 

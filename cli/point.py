@@ -72,9 +72,17 @@ def _split_assignment(argument: str, functions: Functions) -> tuple[str, str]:
     return stripped, value
 
 
+_DECIMAL_COMMA = re.compile(r"\s*([+-]?[0-9]+),([0-9]+)\s*")
+
+
 def _constant_value(argument: str, name: str, value: str, functions: Functions) -> float:
     """Evaluate the VALUE part: a finite number, possibly written as an expression."""
     offset = len(argument) - len(value)
+    comma = _DECIMAL_COMMA.fullmatch(value)
+    if comma:
+        raise InvalidAssignmentError(
+            f"use `.` as the decimal point: {name}={comma.group(1)}.{comma.group(2)}",
+            text=argument, column=offset + value.index(","))
     try:
         expression = compile_expression(value, functions=functions)
     except ExpressionError as err:

@@ -20,8 +20,8 @@ from .errors import (DisallowedSyntaxError, DomainError, DualdiffError, Expressi
 from .primitives import *  # noqa: F401,F403  (the table's functions: exp, sum, matmul, ...)
 from .primitives import REGISTRY
 from .primitives import __all__ as _table_functions
-from .primitives import elementwise as custom_primitive
 from .tape import Tape, Var
+from .custom import custom_jvp, custom_primitive, custom_vjp
 from . import fastpath  # noqa: E402,F401  (generates the entries' fast paths on first use)
 from . import operators  # noqa: E402
 
@@ -30,7 +30,8 @@ operators.install()
 __version__ = "0.1.0"
 
 __all__ = [
-    "Dual", "Var", "Tape", "Box", "REGISTRY", "custom_primitive", "lift", "primal",
+    "Dual", "Var", "Tape", "Box", "REGISTRY", "custom_primitive", "custom_jvp", "custom_vjp",
+    "lift", "primal",
     "jvp", "jacfwd", "derivative", "grad", "value_and_grad", "vjp", "jacrev", "hessian", "hvp",
     "DualdiffError", "NoDerivativeRule", "PrecisionLossError", "ExpressionError",
     "ExpressionSyntaxError", "DisallowedSyntaxError", "UnknownFunctionError",

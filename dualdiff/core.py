@@ -34,6 +34,16 @@ USER_LEVEL = 1
 _levels = itertools.count(USER_LEVEL + 1)
 
 
+COTANGENT_BATCH_LEVELS: set[int] = set()
+"""Levels of the zero-valued Duals that carry a batch of cotangents through one backward
+sweep (:func:`dualdiff.reverse.backward_batched`)."""
+
+
+class RowSweepNeeded(Exception):
+    """Raised inside a batched backward sweep when a rule needs each cotangent's own zero
+    pattern (a non-finite partial); the sweep falls back to one cotangent at a time."""
+
+
 def new_level() -> int:
     """A level above every level handed out so far (``next`` on a count is atomic)."""
     return next(_levels)
@@ -259,7 +269,9 @@ def refuse_unknown(func: Any, method: str | None = None) -> NoDerivativeRule:
     name = getattr(func, "__name__", repr(func))
     full = f"{module}.{name}" + (f".{method}" if method else "")
     return NoDerivativeRule(
-        f"no derivative rule for {full}; dualdiff.custom_primitive can register one")
+        f"no derivative rule for {full}; to differentiate through it, give the function that "
+        "calls it a rule with dualdiff.custom_jvp or dualdiff.custom_vjp (dualdiff.custom_primitive "
+        "for an elementwise function)")
 
 
 def known_primal(x: Any) -> Any:

@@ -32,7 +32,6 @@ NEG_PRECEDENCE = 3
 ATOM_PRECEDENCE = 5
 
 
-
 class Node:
     """Base class of expression nodes: immutable, hashable, compared by structure.
 
@@ -239,8 +238,9 @@ def _precedence(node: Node) -> int:
     return ATOM_PRECEDENCE
 
 
-def _print_pieces(node: Node, at_least: int | None) -> list:
-    """Pieces of ``node`` printed where its precedence must be at least ``at_least``.
+def _print_pieces(node: Node, context: tuple[int | None, str]) -> list:
+    """Pieces of ``node`` printed where its precedence must be at least ``context[0]``;
+    ``context[1]`` is the power symbol (``**`` or ``^``).
 
     ``+ - * /`` are left-associative (the right operand needs a strictly
     higher precedence: ``a - (b - c)``); ``**`` is right-associative and binds
@@ -248,36 +248,48 @@ def _print_pieces(node: Node, at_least: int | None) -> list:
     right (``x ** -y``); the operand of unary minus needs more than unary
     minus, so ``-(-x)`` keeps its parentheses and ``-x ** 2`` needs none.
     """
+    at_least, power = context
     if type(node) is Num:
         pieces: list = [format_number(node.value)]
     elif type(node) is Name:
         pieces = [node.id]
     elif node.func in OPERATORS and len(node.args) == 2:
         symbol, prec = OPERATORS[node.func]
-        left, right = (ATOM_PRECEDENCE, NEG_PRECEDENCE) if node.func == "pow" else (prec, prec + 1)
-        pieces = [(node.args[0], left), f" {symbol} ", (node.args[1], right)]
+        if node.func == "pow":
+            symbol, (left, right) = power, (ATOM_PRECEDENCE, NEG_PRECEDENCE)
+        else:
+            left, right = prec, prec + 1
+        pieces = [(node.args[0], (left, power)), f" {symbol} ", (node.args[1], (right, power))]
     elif node.func == "neg" and len(node.args) == 1:
-        pieces = ["-", (node.args[0], NEG_PRECEDENCE + 1)]
+        pieces = ["-", (node.args[0], (NEG_PRECEDENCE + 1, power))]
     else:
         pieces = [f"{node.func}("]
         for i, arg in enumerate(node.args):
             pieces += [", "] if i else []
-            pieces.append((arg, None))
+            pieces.append((arg, (None, power)))
         pieces.append(")")
     if at_least is not None and _precedence(node) < at_least:
         return ["(", *pieces, ")"]
     return pieces
 
 
-def to_string(node: Node) -> str:
+POWER_SYMBOLS = ("**", "^")
+"""The two spellings of power the language reads (``^`` is math notation)."""
+
+
+def to_string(node: Node, power: str = "**") -> str:
     """Print ``node`` as text that :func:`parse` turns back into an identical tree.
 
     Parentheses are the minimal ones for Python's precedence and
-    associativity, power prints as ``**`` and ``pi``/``e`` stay names.
-    Raises ``ValueError`` for a non-finite :class:`Num` (it has no literal).
+    associativity and ``pi``/``e`` stay names. Power prints as ``power``:
+    ``**`` by default, or ``^`` to echo a user who wrote math notation (both
+    parse to the same tree, with the same precedence). Raises ``ValueError``
+    for a non-finite :class:`Num` (it has no literal).
     """
     if not isinstance(node, Node):
         raise TypeError(f"to_string needs an expression node, got {type(node).__name__}")
-    return _emit(node, _print_pieces)
+    if power not in POWER_SYMBOLS:
+        raise ValueError(f"power must be one of {POWER_SYMBOLS}, got {power!r}")
+    return _emit(node, lambda n, context: _print_pieces(n, context or (None, power)))
 
 

@@ -93,8 +93,31 @@ def _num(node: Node) -> float | None:
     return node.value if type(node) is Num else None
 
 
+def _neg_of(node: Node) -> Node | None:
+    """``a`` when ``node`` is ``-a`` (a ``neg`` call or a negative number), else None."""
+    if type(node) is Call and node.func == "neg":
+        return node.args[0]
+    if type(node) is Num and math.copysign(1.0, node.value) < 0:
+        return Num(-node.value)
+    return None
+
+
+def _reciprocal_of(node: Node) -> Node | None:
+    """``b`` when ``node`` is ``1 / b``, else None."""
+    if type(node) is Call and node.func == "div" and _num(node.args[0]) == 1.0:
+        return node.args[1]
+    return None
+
+
 def simplify(func: str, args: list[Node]) -> Node:
-    """Build ``func(*args)`` with light simplification: fold constants, drop x*1, x+0, x*0."""
+    """Build ``func(*args)`` simplified for reading, keeping the value.
+
+    Constants fold (also ``2 * (3 * x)`` -> ``6 * x``), ``x*1``, ``x+0``, ``x*0``
+    and ``x**1`` go, a minus sign moves outward so sums read as differences
+    (``a + -(b)`` -> ``a - b``, ``-a * b`` -> ``-(a * b)``: exact in floating
+    point, only the sign moves) and ``(1 / b) * c`` becomes ``c / b`` (one
+    rounding instead of two).
+    """
     values = [_num(a) for a in args]
     if all(v is not None for v in values):
         folded = REGISTRY[func].fn(*values)
@@ -107,11 +130,19 @@ def simplify(func: str, args: list[Node]) -> Node:
                 return b
             if vb == 0.0:
                 return a
+            if (nb := _neg_of(b)) is not None:
+                return simplify("sub", [a, nb])
+            if (na := _neg_of(a)) is not None:
+                return simplify("sub", [b, na])
         elif func == "sub":
             if vb == 0.0:
                 return a
             if va == 0.0:
                 return simplify("neg", [b])
+            if (nb := _neg_of(b)) is not None:
+                return simplify("add", [a, nb])
+            if (na := _neg_of(a)) is not None and type(a) is Call:
+                return simplify("neg", [simplify("add", [na, b])])
         elif func == "mul":
             if va == 0.0 or vb == 0.0:
                 return Num(0.0)
@@ -119,19 +150,32 @@ def simplify(func: str, args: list[Node]) -> Node:
                 return b
             if vb == 1.0:
                 return a
-            if va == -1.0:
-                return simplify("neg", [b])
-            if vb == -1.0:
-                return simplify("neg", [a])
+            for x, y in ((a, b), (b, a)):
+                if (nx := _neg_of(x)) is not None:
+                    return simplify("neg", [simplify("mul", [nx, y])] if x is a else [simplify("mul", [y, nx])])
+            if (rb := _reciprocal_of(b)) is not None:
+                return simplify("div", [a, rb])
+            if (ra := _reciprocal_of(a)) is not None:
+                return simplify("div", [b, ra])
+            for c, other in ((va, b), (vb, a)):
+                if c is not None and type(other) is Call and other.func == "mul":
+                    for k in (0, 1):
+                        inner = _num(other.args[k])
+                        if inner is not None and math.isfinite(c * inner):
+                            return simplify("mul", [Num(c * inner), other.args[1 - k]])
         elif func == "div":
             if vb == 1.0:
                 return a
             if va == 0.0:
                 return Num(0.0)
+            if (na := _neg_of(a)) is not None:
+                return simplify("neg", [simplify("div", [na, b])])
+            if (nb := _neg_of(b)) is not None:
+                return simplify("neg", [simplify("div", [a, nb])])
         elif func == "pow" and vb == 1.0:
             return a
-    if func == "neg" and type(args[0]) is Call and args[0].func == "neg":
-        return args[0].args[0]
+    if func == "neg" and (inner := _neg_of(args[0])) is not None:
+        return inner
     return Call(func, args)
 
 
@@ -166,10 +210,43 @@ class SymbolicDerivative:
     tree_size: int
     dag_size: int
     value: float | None
+    source: str | None = None
+    """The differentiated expression's text (it decides how power is written by :meth:`format`)."""
 
     @property
     def text(self) -> str:
+        """The derivative in the language's canonical spelling (power as ``**``)."""
         return to_string(self.expression)
+
+    def format(self, power: str | None = None) -> str:
+        """The derivative as text; power as ``power``, by default as the source wrote it
+        (``^`` if the differentiated text used ``^``, else ``**``)."""
+        if power is None:
+            power = "^" if self.source is not None and "^" in self.source else "**"
+        return to_string(self.expression, power=power)
+
+    @property
+    def latex(self) -> str:
+        """The derivative as LaTeX math, with the standard operators (``\\exp``, ``\\sqrt{…}``)."""
+        from .notation import to_latex
+
+        return to_latex(self.expression)
+
+    # Notebook views (plain strings from dualdiff.render; imported only when shown).
+    def _repr_markdown_(self) -> str:
+        from .render import symbolic_markdown
+
+        return symbolic_markdown(self)
+
+    def _repr_latex_(self) -> str:
+        from .render import symbolic_latex
+
+        return "$$" + symbolic_latex(self) + "$$"
+
+    def _repr_html_(self) -> str:
+        from .render import symbolic_html
+
+        return symbolic_html(self)
 
 
 def differentiate(expression: Expression | str, wrt: str,
@@ -196,7 +273,7 @@ def differentiate(expression: Expression | str, wrt: str,
     value = None
     if point and all(v in point for v in expr.variables):
         value = evaluate_node(node, point)
-    return SymbolicDerivative(node, wrt, tree_size(node), dag_size(node), value)
+    return SymbolicDerivative(node, wrt, tree_size(node), dag_size(node), value, expr.text)
 
 
 def evaluate_node(node: Node, point: Mapping[str, float]) -> float:

@@ -28,6 +28,8 @@ from dualdiff import operators
 from dualdiff.core import primal
 from dualdiff.primitives.keywords import UFUNC_KEYWORDS
 
+pytestmark = pytest.mark.filterwarnings("ignore:'where' used without 'out'")
+
 RNG = np.random.default_rng(0)
 X = RNG.uniform(0.5, 2.0, (3, 4))
 Y = RNG.uniform(0.5, 2.0, (3, 4))

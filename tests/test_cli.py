@@ -1,9 +1,9 @@
 """The command line: every command through typer's CliRunner, JSON read back and checked
-against independent references, the exit-code contract of DESIGN §5 on a table of hostile
-and malformed inputs, and a few real subprocesses (``python -m dualdiff_cli``).
+against independent references, the exit-code contract (README, "Command line") on a table of
+hostile and malformed inputs, and a few real subprocesses (``python -m dualdiff_cli``).
 
 References are closed forms written here, and the 40-digit mpmath values of the lecture's
-Quiz #1 (DESIGN §7); finite differences are held to their stated tolerance.
+Quiz #1; finite differences are held to their stated tolerance.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from dualdiff import REGISTRY, expr
+from dualdiff import compare as library
 from dualdiff.primitives import expression_functions
-from dualdiff_cli import compute, methods, output
+from dualdiff_cli import compute, output
 from dualdiff_cli.app import app
 from dualdiff_cli.arguments import QUIZ, Problem
 from dualdiff_cli.commands import compare as compare_command
@@ -64,36 +65,33 @@ def test_compare_default_is_quiz1_and_matches_the_40_digit_reference():
         assert list(m[mode]["gradient"]) == ["x", "z"]
         for name, exact in QUIZ_GRADIENT.items():
             assert rel(m[mode]["gradient"][name], exact) < 1e-12
-    assert m["forward"]["passes"] == 2 and m["reverse"]["passes"] == 1
+    assert m["forward"]["cost"]["count"] == 2 and m["reverse"]["cost"]["count"] == 1
     for name, exact in QUIZ_GRADIENT.items():
-        assert rel(m["finite_difference"]["gradient"][name], exact) < 1e-7
+        assert rel(m["central"]["gradient"][name], exact) < 1e-7
         assert rel(m["richardson"]["gradient"][name], exact) < 1e-9
-        assert rel(m["complex_step"]["gradient"][name], exact) < 1e-13
+        assert rel(m["complex-step"]["gradient"][name], exact) < 1e-13
     # finite differences report an honest error estimate (real error within a factor of 10)
-    for key in ("finite_difference", "richardson", "complex_step"):
+    for key in ("central", "richardson", "complex-step"):
         for name, exact in QUIZ_GRADIENT.items():
             error = abs(m[key]["gradient"][name] - exact)
             assert error <= 10 * m[key]["error_estimate"][name] + 1e-12
 
 
-def test_compare_json_schema_is_exactly_the_documented_one():
+def test_compare_json_has_every_method_with_timings():
     doc = ok_json("compare")
-    assert set(doc) == {"expression", "point", "value", "methods", "max_abs_difference"}
+    assert doc["command"] == "compare" and doc["reference"] == "forward"
     m = doc["methods"]
-    assert list(m) == ["forward", "reverse", "symbolic", "finite_difference", "richardson",
-                       "complex_step"]
-    for key in ("forward", "reverse"):
-        assert set(m[key]) == {"gradient", "passes", "seconds"}
-        assert isinstance(m[key]["passes"], int) and m[key]["seconds"] > 0
-    for key in ("finite_difference", "richardson", "complex_step"):
-        assert set(m[key]) == {"gradient", "evaluations", "step", "error_estimate"}
-        assert isinstance(m[key]["evaluations"], int) and m[key]["evaluations"] > 0
+    assert list(m) == ["forward", "reverse", "symbolic", "central", "richardson", "complex-step"]
+    for key, entry in m.items():
+        assert entry["seconds"] > 0 and entry["first_call_seconds"] > 0 and entry["samples"] >= 5
+        assert entry["note"] is None and isinstance(entry["cost"]["count"], int)
+        expected = max(abs(entry["gradient"][n] - m["forward"]["gradient"][n]) for n in ("x", "z"))
+        assert entry["max_abs_difference"] == expected
+    for key in ("central", "richardson", "complex-step"):
+        assert m[key]["kind"] == "finite-difference" and m[key]["cost"]["unit"] == "evaluation"
         assert set(m[key]["step"]) == set(m[key]["error_estimate"]) == {"x", "z"}
-    diffs = doc["max_abs_difference"]
-    assert set(diffs) == set(m) and diffs["forward"] == 0.0
-    for key, d in diffs.items():
-        expected = max(abs(m[key]["gradient"][n] - m["forward"]["gradient"][n]) for n in ("x", "z"))
-        assert d == expected
+    assert m["forward"]["max_abs_difference"] == 0.0 and m["forward"]["digits"] == 16
+    assert doc["timing"]["statistic"] == "median" and doc["timing"]["setup_seconds"] > 0
 
 
 def test_compare_table_has_a_row_per_method_and_says_what_agrees():
@@ -101,7 +99,8 @@ def test_compare_table_has_a_row_per_method_and_says_what_agrees():
     assert result.exit_code == 0 and result.stderr == ""
     out = result.stdout
     for label in ("forward mode", "reverse mode", "central differences", "Richardson", "complex step",
-                  "∂f/∂x", "∂f/∂z", "2 jvp passes", "1 backward sweep", "evaluations"):
+                  "∂f/∂x", "∂f/∂z", "2 jvp passes", "1 backward sweep", "evaluations", "first call",
+                  "median of"):
         assert label in out
     assert "forward" in out and "agree to 1" in out  # "... agree to 16 digits"
     assert "central differences to " in out or "central differences and" in out
@@ -109,12 +108,12 @@ def test_compare_table_has_a_row_per_method_and_says_what_agrees():
 
 
 def test_compare_caption_counts_digits():
-    comparison = compare_command.compare([])
-    digits = {run.method.key: comparison.digits(run) for run in comparison.runs}
-    assert digits["reverse"] >= 15 and digits["complex_step"] >= 14
-    assert 7 <= digits["finite_difference"] <= 11  # central differences: about eps^(2/3)
-    text = compare_command.caption(comparison)
-    assert text.startswith("forward") and f"central differences to {digits['finite_difference']}" in text
+    _, comparison = compare_command.compare([])
+    digits = {r.method.key: comparison.digits(r) for r in comparison.results}
+    assert digits["reverse"] >= 15 and digits["complex-step"] >= 14
+    assert 7 <= digits["central"] <= 11  # central differences: about eps^(2/3)
+    text = comparison.caption()
+    assert text.startswith("forward") and f"central differences to {digits['central']}" in text
 
 
 def test_compare_user_expression_and_point_order():
@@ -129,11 +128,13 @@ def test_compare_user_expression_and_point_order():
 def test_compare_point_only_uses_the_quiz_expression():
     doc = ok_json("compare", "x=1.5", "z=2")
     assert doc["expression"] == QUIZ and doc["point"] == {"x": 1.5, "z": 2.0}
+    doc = ok_json("compare", "x=5")  # the quiz's other default stays
+    assert doc["point"] == {"x": 5.0, "z": 3.0}
 
 
 def test_compare_step_option_reaches_central_differences():
     doc = ok_json("compare", "x^3", "x=1", "--step", "1e-3")
-    fd = doc["methods"]["finite_difference"]
+    fd = doc["methods"]["central"]
     assert fd["step"]["x"] == pytest.approx(1e-3, rel=1e-9)
     # central difference of x^3 has truncation error exactly h^2 (the third derivative / 6 * 6)
     assert fd["gradient"]["x"] == pytest.approx(3.0 + 1e-6, rel=1e-9)
@@ -141,9 +142,10 @@ def test_compare_step_option_reaches_central_differences():
 
 def test_compare_method_that_cannot_run_is_reported_not_fatal():
     doc = ok_json("compare", "abs(x) * y", "x=1", "y=2")
-    assert "error" in doc["methods"]["complex_step"]
-    assert "not analytic" in doc["methods"]["complex_step"]["error"]
-    assert doc["max_abs_difference"]["complex_step"] is None
+    assert doc["methods"]["complex-step"]["gradient"] is None
+    assert "not analytic" in doc["methods"]["complex-step"]["note"]
+    assert "method=" not in doc["methods"]["complex-step"]["note"]  # no library keyword for a CLI user
+    assert doc["methods"]["complex-step"]["max_abs_difference"] is None
     assert doc["methods"]["reverse"]["gradient"] == {"x": 2.0, "y": 1.0}
     table = run("compare", "abs(x) * y", "x=1", "y=2")
     assert table.exit_code == 0 and "not available" in table.stdout
@@ -152,42 +154,53 @@ def test_compare_method_that_cannot_run_is_reported_not_fatal():
 def test_compare_near_a_singularity_keeps_the_ad_rows():
     doc = ok_json("compare", "sqrt(x)", "x=1e-12")
     assert doc["methods"]["forward"]["gradient"]["x"] == pytest.approx(0.5e6, rel=1e-14)
-    assert "error" in doc["methods"]["finite_difference"]
-    assert "--step" in doc["methods"]["finite_difference"]["error"]
+    assert doc["methods"]["central"]["gradient"] is None
+    assert "--step" in doc["methods"]["central"]["note"] and "step=" not in doc["methods"]["central"]["note"]
 
 
 def test_a_new_method_joins_compare_through_the_registry(monkeypatch):
-    monkeypatch.setattr(methods, "METHODS", list(methods.METHODS))
-    twice = methods.Method("reverse_again", "reverse mode again", "reverse again",
-                           lambda problem, step: compute.reverse_gradient(problem), methods.ad_entry)
-    methods.register(twice, after="reverse")
+    monkeypatch.setattr(library, "METHODS", list(library.METHODS))
+    twice = library.Method("reverse-again", "reverse mode again", "reverse again", library.reverse_gradient)
+    library.register(twice, after="reverse")
     doc = ok_json("compare")
-    assert list(doc["methods"])[:3] == ["forward", "reverse", "reverse_again"]
-    assert doc["max_abs_difference"]["reverse_again"] < 1e-9
+    assert list(doc["methods"])[:3] == ["forward", "reverse", "reverse-again"]
+    assert doc["methods"]["reverse-again"]["max_abs_difference"] < 1e-9
     assert "reverse mode again" in run("compare").stdout
     with pytest.raises(ValueError):
-        methods.register(twice)
+        library.register(twice)
+
+
+def test_method_order_does_not_change_the_results():
+    forward = library.compare(QUIZ, {"x": 2.0, "z": 3.0})
+    backward = library.compare(QUIZ, {"x": 2.0, "z": 3.0}, methods=list(reversed(library.METHODS)))
+    for r in forward.results:
+        other = backward.result(r.method.key)
+        assert other.outcome.gradient == r.outcome.gradient and other.outcome.cost == r.outcome.cost
+        assert backward.difference(other) == forward.difference(r)  # both relative to forward mode
+        assert r.samples >= library.MIN_ROUNDS and other.samples >= library.MIN_ROUNDS
+    assert backward.reference.method.key == "complex-step"  # the first that ran
+    assert forward.caption().startswith("forward")
 
 
 def test_render_escapes_user_text_as_markup():
     expression = expr.compile("x")
     problem = Problem("[bold]x[/bold]", expression, {"x": 1.0}, (1.0,))
-    comparison = compare_command.Comparison(problem, methods.run_all(problem, None))
+    comparison = library.compare(expression, {"x": 1.0})
     console = Console(width=200, record=True, file=io.StringIO())
-    console.print(compare_command.render(comparison))
+    console.print(compare_command.render_table(problem, comparison))
     assert "[bold]x[/bold]" in console.export_text()
 
 
 @pytest.mark.parametrize("width", [60, 80, 200])
 def test_compare_table_never_cuts_digits(width):
-    comparison = compare_command.compare([])
+    problem, comparison = compare_command.compare([])
     console = Console(width=width, record=True, file=io.StringIO())
-    console.print(compare_command.render(comparison))
+    console.print(compare_command.render_table(problem, comparison))
     text = console.export_text()
-    if width >= 80:  # wide enough for the two-table layout: every number on one line
-        for run in comparison.runs:
-            for g in run.outcome.gradient:
-                assert output.number(g) in text
+    for r in comparison.results:
+        for g in r.outcome.gradient:
+            assert output.number(g) in text
+        assert r.method.label.split(" (")[0] in text
     assert "…" not in text
 
 
@@ -195,17 +208,17 @@ def test_compare_table_never_cuts_digits(width):
 # grad, jvp, jacobian, derivative, functions
 # ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("mode", ["forward", "reverse", "fd"])
+@pytest.mark.parametrize("mode", ["forward", "reverse", "central", "fd"])
 def test_grad_modes(mode):
     doc = ok_json("grad", "x^2 * y", "x=3", "y=2", "--mode", mode)
-    assert doc["mode"] == mode and doc["value"] == 18.0
-    tolerance = 1e-7 if mode == "fd" else 0.0
+    assert doc["mode"] == ("central" if mode == "fd" else mode) and doc["value"] == 18.0
+    tolerance = 1e-7 if mode in ("fd", "central") else 0.0
     assert doc["gradient"]["x"] == pytest.approx(12.0, rel=tolerance, abs=tolerance)
     assert doc["gradient"]["y"] == pytest.approx(9.0, rel=tolerance, abs=tolerance)
-    if mode == "fd":
-        assert doc["evaluations"] > 0 and set(doc["error_estimate"]) == {"x", "y"}
+    if tolerance:
+        assert doc["cost"]["count"] > 0 and set(doc["error_estimate"]) == {"x", "y"}
     else:
-        assert doc["passes"] == (2 if mode == "forward" else 1)
+        assert doc["cost"]["count"] == (2 if mode == "forward" else 1) and doc["step"] is None
 
 
 def test_grad_quiz_reverse_mode():
@@ -238,7 +251,7 @@ def test_jvp_single_and_several_outputs():
     doc = ok_json("jvp", "x*y + sin(x)", "x=1", "y=2", "--tangent", "x=1")
     assert doc["tangent"] == {"x": 1.0, "y": 0.0}  # missing tangents are 0
     assert doc["jvp"] == [pytest.approx(2.0 + math.cos(1.0), rel=1e-15)]
-    assert doc["passes"] == 1
+    assert doc["cost"] == {"count": 1, "unit": "jvp pass"}
     doc = ok_json("jvp", "x*y; x+y", "x=1", "y=2", "--tangent", "x=1", "--tangent", "y=-1")
     assert doc["outputs"] == ["x * y", "x + y"]
     assert doc["value"] == [2.0, 3.0]
@@ -247,11 +260,11 @@ def test_jvp_single_and_several_outputs():
 
 def test_jacobian_auto_mode_and_both_modes_agree():
     doc = ok_json("jacobian", "x*y; x+y; sin(x)", "x=1", "y=2")
-    assert doc["mode"] == "forward" and "2 <= " in doc["reason"] and doc["passes"] == 2
+    assert doc["mode"] == "forward" and "2 <= " in doc["reason"] and doc["cost"]["count"] == 2
     expected = [[2.0, 1.0], [1.0, 1.0], [math.cos(1.0), 0.0]]
     assert doc["jacobian"] == [[pytest.approx(v, rel=1e-15) for v in row] for row in expected]
     rev = ok_json("jacobian", "x*y; x+y; sin(x)", "x=1", "y=2", "--mode", "reverse")
-    assert rev["mode"] == "reverse" and rev["passes"] == 3
+    assert rev["mode"] == "reverse" and rev["cost"]["count"] == 3
     assert rev["jacobian"] == [[pytest.approx(v, rel=1e-15) for v in row] for row in expected]
     wide = ok_json("jacobian", "x*y*z", "x=1", "y=2", "z=3")
     assert wide["mode"] == "reverse" and "3 > " in wide["reason"]
@@ -266,7 +279,7 @@ def test_derivative_orders():
     assert doc["derivative"] == pytest.approx(-c, rel=1e-15)
     assert doc["derivatives"] == [pytest.approx(v, rel=1e-15) for v in (s, c, -s, -c)]
     doc = ok_json("derivative", "x^3 * y", "x=2", "y=5", "--wrt", "x", "--order", "2")
-    assert doc["variable"] == "x" and doc["derivative"] == 6 * 2 * 5
+    assert doc["wrt"] == "x" and doc["derivative"] == 6 * 2 * 5
     table = run("derivative", "exp(2*x)", "x=0", "--order", "4")
     assert table.exit_code == 0 and "16" in table.stdout  # 2^4
 
@@ -277,7 +290,7 @@ def test_functions_lists_the_table():
     for name, prim in REGISTRY.items():
         if prim.kind == "elementwise":
             assert name in entries
-            assert prim.doc.startswith(entries[name]["derivative"])
+            assert entries[name]["derivative"] in prim.doc
     assert "ln" in entries["log"]["aliases"]
     assert entries["log"]["call"] == "log(x)" and "domain" in entries["log"]["note"]
     assert entries["arctan2"]["call"] == "arctan2(y, x)"
@@ -374,7 +387,7 @@ HOSTILE = [
     (["grad", "x^2", "x=1", "--step", "abc"], 2, "--step", False),
     (["grad", "x^2", "x=1", "--mode", "fd", "--step", "-1"], 2, "--step must be a positive", False),
     (["grad", "x^2", "x=1", "--jsno"], 2, "no such option: --jsno", False),
-    (["grad", "x^2", "x=1", "--step", "1e-3"], 2, "--mode fd", False),
+    (["grad", "x^2", "x=1", "--step", "1e-3"], 2, "--mode central", False),
     (["jvp", "x*y", "x=1", "y=2"], 2, "--tangent", False),
     (["jvp", "x*y", "x=1", "y=2", "--tangent", "w=1"], 2, "`w` is not a variable", False),
     (["jvp", "x*y", "x=1", "y=2", "--tangent", "x"], 2, "NAME=VALUE", False),
@@ -387,12 +400,19 @@ HOSTILE = [
     (["grad", "1/x", "x=0"], 1, "1.0 / 0.0", False),
     (["grad", "sqrt(x)", "x=0"], 1, "the derivative of sqrt(0.0) is inf", False),
     (["grad", "arcsin(x)", "x=1", "--mode", "forward"], 1, "not finite", False),
-    (["grad", "x ** 2 ** 1000", "x=2"], 1, "not defined", False),
+    (["grad", "x ** 2 ** 1000", "x=2"], 1, "overflows", False),
+    (["grad", "1/(1+exp(-x))", "x=-800"], 1, "exp(800.0) overflows", False),
+    (["grad", "x^2", "x=3,5"], 2, "use `.` as the decimal point: x=3.5", False),
+    (["grad", "exp(\u2212x)", "x=1"], 2, "did you mean `exp(-x)`?", True),
+    (["grad", "2\u00d7x", "x=1"], 2, "did you mean `2*x`?", True),
+    (["grad", "x\u00b7y", "x=1", "y=2"], 2, "did you mean `x*y`?", True),
+    (["grad", "x\u00b2 + x\u00b3", "x=1"], 2, "did you mean `x^2 + x^3`?", True),
+    (["grad", "\u221ax", "x=1"], 2, "did you mean `sqrt(x)`?", True),
+    (["grad", "\u03c0*x", "x=1"], 2, "did you mean `pi*x`?", True),
+    (["grad", "|x| + 1", "x=1"], 2, "did you mean `abs(x) + 1`?", True),
+    (["grad", "x^y", "x=2", "y=1023"], 1, "overflows", False),
     (["grad", "exp(1000*x)", "x=1"], 1, "exp(1000.0)", False),
     (["compare", "log(x)", "x=-1"], 1, "log(-1.0)", False),
-    (["grad", "--json", "log(x)", "x=-1"], 1, "f is not defined at x=-1.0: log(-1.0)", False),
-    (["compare", "--json", "sinn(x)", "x=1"], 2, "unknown function", False),
-    (["jacobian", "--json", "x; y", "x=1"], 2, "variable `y` has no value", False),
     (["compare", "sqrt(x)", "x=0"], 1, "not finite", False),
     (["jacobian", "x; sqrt(x)", "x=0"], 1, "∂f2/∂x is not finite", False),
     (["jvp", "sqrt(x)", "x=0", "--tangent", "x=1"], 1, "not finite", False),
@@ -419,6 +439,23 @@ def test_hostile_and_malformed_input(args, code, message, caret, tmp_path, monke
     assert not (tmp_path / CANARY).exists()
 
 
+@pytest.mark.parametrize("args, code, kind, message", [
+    (["grad", "--json", "log(x)", "x=-1"], 1, "not-defined", "f is not defined at x=-1.0: log(-1.0)"),
+    (["compare", "--json", "sinn(x)", "x=1"], 2, "usage", "unknown function"),
+    (["jacobian", "--json", "x; y", "x=1"], 2, "usage", "variable `y` has no value"),
+    (["grad", "1/(1+exp(-x))", "x=-800", "--json"], 1, "overflow", "exp(800.0) overflows"),
+    (["grad", "x^2", "x=1", "--mode", "sideways", "--json"], 2, "usage", "'sideways' is not one of"),
+    (["trace", "x", "x=1", "--json", "--format", "latex"], 2, "usage", "not both"),
+])
+def test_json_errors_are_one_json_object_on_stdout(args, code, kind, message):
+    result = run(*args)
+    assert result.exit_code == code and result.stderr == ""
+    doc = json.loads(result.stdout)
+    assert doc["command"] == args[0] and set(doc) == {"schema", "command", "error"}
+    assert doc["error"]["kind"] == kind and doc["error"]["exit_code"] == code
+    assert message in doc["error"]["message"] and "\n" not in doc["error"]["message"]
+
+
 def test_caret_points_at_the_column():
     result = run("grad", "sin(x) +* 2", "x=1")
     first, caret = result.stderr.splitlines()
@@ -428,7 +465,7 @@ def test_caret_points_at_the_column():
 
 def test_documented_working_inputs():
     assert ok_json("grad", "x^2", "x=3")["gradient"] == {"x": 6.0}
-    assert ok_json("grad", "x ** 2", "x=0")["gradient"] == {"x": 0.0}  # DESIGN §4: x**2 at 0
+    assert ok_json("grad", "x ** 2", "x=0")["gradient"] == {"x": 0.0}  # powers: x**2 has slope 0 at 0
     assert ok_json("grad", "x\n+\t1", "x=1")["gradient"] == {"x": 1.0}  # whitespace is a space
 
 
@@ -469,7 +506,7 @@ def test_subprocess_compare_json(tmp_path):
     doc = json.loads(proc.stdout)
     for name, exact in QUIZ_GRADIENT.items():
         assert rel(doc["methods"]["reverse"]["gradient"][name], exact) < 1e-12
-        assert rel(doc["methods"]["finite_difference"]["gradient"][name], exact) < 1e-7
+        assert rel(doc["methods"]["central"]["gradient"][name], exact) < 1e-7
 
 
 def test_subprocess_exit_codes(tmp_path):

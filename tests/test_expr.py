@@ -1,7 +1,7 @@
 """Tests of the safe expression language (dualdiff.expr).
 
 Numbers are checked against independent references (the 40-digit mpmath value
-of the lecture quiz from DESIGN §7, hand-computed values), errors by their type,
+of the lecture's Quiz #1, hand-computed values), errors by their type,
 message and column, and safety by a canary: a hostile input must be rejected
 with an ExpressionError subclass and must never run anything.
 """
@@ -35,7 +35,7 @@ from dualdiff.expr.parser import _arity
 from dualdiff.primitives import expression_functions
 
 QUIZ = "exp(x*z) + x*z/log(x) + sin(log(x))/(x*z)"
-QUIZ_VALUE = 412.1914572841211755  # DESIGN §7, mpmath to 40 digits
+QUIZ_VALUE = 412.1914572841211755  # Quiz #1, mpmath to 40 digits
 
 # A namespace of plain numpy functions: the language must work with any injected table.
 NUMPY_FUNCTIONS = {

@@ -1,8 +1,9 @@
-"""One module per command, each ``parse -> call the library -> render``.
+"""One module per command (``quiz`` is a package: its helpers sit beside it), each
+``parse -> call the library -> render``.
 
 Every module has ``main(...)`` (what the app calls), a function that computes
-a small result object, ``render(result)`` returning a rich renderable, and
-``to_json(result)`` returning the ``--json`` document. The modules import
-dualdiff (and so numpy) and rich; the app imports them only when a command
-runs, so ``dualdiff --help`` stays fast.
+a small result object, a renderer for the terminal and ``to_json(result)``
+for ``--json``. Commands import the shared pieces of :mod:`dualdiff_cli`,
+never each other; only :mod:`dualdiff_cli.app` imports them, when a command
+runs, so ``dualdiff --help`` does not pay for numpy.
 """

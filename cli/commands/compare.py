@@ -1,145 +1,102 @@
-"""``dualdiff compare``: every method on one gradient, side by side, with what agrees."""
+"""``dualdiff compare``: every method on one gradient, side by side, with what agrees.
+
+The comparison itself (the methods, honest timings, notes for a method that
+cannot run) is the library's :func:`dualdiff.compare.compare`; this command
+parses, checks that the AD rows are finite, and lays the result out.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Sequence
 
-from rich.console import Group, RenderableType
-from rich.markup import escape
-from rich.text import Text
+from rich.console import RenderableType
+
+from dualdiff import compare as library
+from dualdiff import render
 
 from .. import output
 from ..arguments import QUIZ, Problem, parse_problem
-from ..compute import check_step
+from ..compute import check_step, cli_wording
 from ..diagnose import require_finite
-from ..methods import Run, run_all
+from ..layout import Column, Sheet, Title
+from ..output import finite_or_none
 
 
-@dataclass(frozen=True)
-class Comparison:
-    """The runs of every method, with differences and agreement relative to the first (forward)."""
-
-    problem: Problem
-    runs: list[Run]
-
-    @property
-    def reference(self) -> Run:
-        return self.runs[0]
-
-    def difference(self, run: Run) -> float | None:
-        """max |gradient - reference gradient| over the variables, None if the method failed."""
-        if run.outcome is None:
-            return None
-        pairs = zip(run.outcome.gradient, self.reference.outcome.gradient)
-        return max(abs(a - b) for a, b in pairs)
-
-    def digits(self, run: Run) -> int | None:
-        if run.outcome is None:
-            return None
-        return output.agreement_digits(run.outcome.gradient, self.reference.outcome.gradient)
-
-
-def compare(arguments: Sequence[str], step: float | None = None) -> Comparison:
+def compare(arguments: Sequence[str], step: float | None = None) -> tuple[Problem, library.Comparison]:
     problem = parse_problem(arguments, command="compare", default=QUIZ)
-    runs = run_all(problem, check_step(step))
-    for run in runs[:2]:  # the AD rows: a non-finite derivative means "not defined here"
-        if run.outcome is not None:
-            require_finite(problem, _partials(problem, run))
-    return Comparison(problem, runs)
+    comparison = library.compare(problem.expression, problem.point, step=check_step(step))
+    for result in comparison.results:  # the AD rows: a non-finite derivative means "not defined here"
+        if result.method.kind == "ad" and result.outcome is not None:
+            require_finite(problem, [(f"∂f/∂{name}", g, {name: 1.0})
+                                     for name, g in zip(problem.variables, result.outcome.gradient)])
+    return problem, comparison
 
 
-def _partials(problem: Problem, run: Run) -> list[tuple[str, float, dict[str, float]]]:
-    return [(f"∂f/∂{name}", g, {name: 1.0}) for name, g in zip(problem.variables, run.outcome.gradient)]
+def _reference_label(comparison: library.Comparison) -> str:
+    reference = comparison.reference
+    return reference.method.short if reference is not None else "forward"
 
 
-def caption(comparison: Comparison) -> str:
-    """What agrees and to how many digits, e.g. 'forward and reverse agree to 16 digits; central differences to 9'."""
-    groups: dict[int, list[str]] = {}
-    for run in comparison.runs[1:]:
-        digits = comparison.digits(run)
-        if digits is not None:
-            groups.setdefault(digits, []).append(run.method.short)
-    if not groups:
-        return ""
-    ordered = sorted(groups.items(), reverse=True)
-    best, names = ordered[0]
-    first = f"{_join([comparison.reference.method.short, *names])} agree to {best} digits"
-    rest = [f"{_join(names)} to {digits}" for digits, names in ordered[1:]]
-    failed = [run.method.short for run in comparison.runs if run.outcome is None]
-    tail = [f"{_join(failed)}: not available here"] if failed else []
-    return "; ".join([first, *rest, *tail])
+def render_table(problem: Problem, comparison: library.Comparison) -> RenderableType:
+    """One table when the terminal is wide enough; else derivatives and costs apart; else one
+    block per method, so no digit is ever cut off."""
+    names = problem.variables
+    columns = [Column("method", number=False), *(Column(f"∂f/∂{n}") for n in names),
+               Column(f"|Δ| vs {_reference_label(comparison)}"), Column("cost"), Column("time"),
+               Column("first call")]
+    n = len(names)
+    derivatives, costs = list(range(1, n + 2)), [n + 2, n + 3, n + 4]
+    sheet = Sheet(Title.of(f"f = {problem.text}", problem.point), columns, splits=[[derivatives, costs]])
+    header, rows = render.comparison_rows(comparison)
+    for row in rows:  # method, f, ∂f…, cost, time, first call, |Δ| -> the order above
+        sheet.add_row(_label(row[0]), *row[2:2 + n], row[-1], row[2 + n], row[3 + n], row[4 + n])
+    sheet.notes = [f"f = {output.number(comparison.value)} (the same for every method)",
+                   comparison.caption(), *(cli_wording(note) for note in comparison.notes()),
+                   comparison.timing_note()]
+    return sheet
 
 
-def _join(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def _label(label: str) -> str:
+    return "symbolic" if label.startswith("symbolic") else label
 
 
-VALUE, COST, TIME, DIFFERENCE = "f", "cost", "time", "|Δ| vs forward"
-"""Column headers of the table (and keys of a row's cells)."""
-
-
-def render(comparison: Comparison) -> RenderableType:
-    """One table when the terminal is wide enough; else the derivatives and the costs apart,
-    so no digit is ever cut off."""
-    problem = comparison.problem
-    title = f"f = {escape(problem.text)}  at  {escape(problem.describe_point())}"
-    values = [VALUE, *_partial_headers(problem)]
-    costs = [COST, TIME, DIFFERENCE]
-    wide = _table(comparison, title, [*values, *costs])
-    narrow = Group(_table(comparison, title, values), _table(comparison, "", costs))
-    failures = [run.failure for run in comparison.runs if run.failure]
-    return output.with_notes(output.Fit(wide, narrow), caption(comparison), *failures)
-
-
-def _table(comparison: Comparison, title: str, columns: list[str]) -> RenderableType:
-    table = output.table(title)
-    table.add_column("method")
-    for column in columns:
-        if column == COST:
-            table.add_column(column, justify="right")
-        else:
-            output.number_column(table, Text(column))
-    for run in comparison.runs:
-        cells = _cells(comparison, run)
-        table.add_row(run.method.label, *(cells[column] for column in columns))
-    return table
-
-
-def _cells(comparison: Comparison, run: Run) -> dict[str, str]:
-    """Every cell of a method's row, by column header."""
-    headers = _partial_headers(comparison.problem)
-    if run.outcome is None:
-        return {VALUE: "", **{h: "n/a" for h in headers}, COST: "", TIME: "", DIFFERENCE: "n/a"}
-    outcome = run.outcome
-    difference = "reference" if run is comparison.reference else output.difference(comparison.difference(run))
-    return {VALUE: output.number(comparison.problem.value),
-            **{h: output.number(g) for h, g in zip(headers, outcome.gradient)},
-            COST: output.plural(outcome.cost, outcome.unit), TIME: output.duration(run.seconds),
-            DIFFERENCE: difference}
-
-
-def _partial_headers(problem: Problem) -> list[str]:
-    return [f"∂f/∂{name}" for name in problem.variables]
-
-
-def to_json(comparison: Comparison) -> dict[str, Any]:
-    """The documented schema; a method that could not run is ``{"error": ...}`` with a null difference."""
-    problem = comparison.problem
+def to_json(problem: Problem, comparison: library.Comparison) -> dict[str, Any]:
+    """The documented schema (README, JSON output): one entry per method, keyed by its name."""
+    names = problem.variables
     methods: dict[str, Any] = {}
-    for run in comparison.runs:
-        if run.outcome is None:
-            methods[run.method.key] = {"error": run.failure}
-        else:
-            methods[run.method.key] = run.method.entry(problem.variables, run.outcome, run.seconds)
+    for r in comparison.results:
+        o = r.outcome
+        methods[r.method.key] = {
+            "kind": r.method.kind, "label": r.method.label,
+            "gradient": {n: finite_or_none(g) for n, g in zip(names, o.gradient)} if o else None,
+            "cost": output.cost(o.cost, o.unit) if o else None,
+            "seconds": r.seconds, "first_call_seconds": r.first_call_seconds, "samples": r.samples,
+            "step": dict(zip(names, o.step)) if o and o.step else None,
+            "error_estimate": {n: finite_or_none(e) for n, e in zip(names, o.error_estimate)}
+            if o and o.error_estimate else None,
+            "max_abs_difference": finite_or_none(comparison.difference(r)),
+            "digits": comparison.digits(r),
+            "note": cli_wording(r.note) if r.note else None,
+        }
+    reference = comparison.reference
     return {
-        "expression": problem.text,
-        "point": dict(problem.point),
-        "value": problem.value,
+        "expression": problem.text, "point": dict(problem.point), "value": comparison.value,
+        "reference": reference.method.key if reference is not None else None,
         "methods": methods,
-        "max_abs_difference": {run.method.key: comparison.difference(run) for run in comparison.runs},
+        "timing": {"statistic": "median", "rounds": comparison.rounds,
+                   "setup_seconds": comparison.setup_seconds, "note": comparison.timing_note()},
+        "caption": comparison.caption(),
     }
 
 
-def main(arguments: Sequence[str], step: float | None, as_json: bool) -> None:
-    output.show(compare(arguments, step), render, to_json, as_json)
+def main(arguments: Sequence[str], step: float | None, fmt: str, standalone: bool, as_json: bool) -> None:
+    problem, comparison = compare(arguments, step)
+    if as_json:
+        output.emit_json("compare", to_json(problem, comparison))
+    elif fmt == "markdown":
+        output.write_text(render.comparison_markdown(comparison))
+    elif fmt == "latex":
+        body = render.comparison_latex(comparison)
+        output.write_text(render.latex_document(body) if standalone else body)
+    else:
+        output.emit(render_table(problem, comparison))

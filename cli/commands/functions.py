@@ -1,8 +1,9 @@
 """``dualdiff functions``: what an expression can call, read from the primitive table.
 
 Nothing here is written by hand per function: names, aliases, arguments,
-derivative rules and notes all come from ``dualdiff.REGISTRY`` (through the
-expression language's namespace), so a new primitive shows up by itself.
+derivative rules and notes all come from ``dualdiff.primitives.REGISTRY``
+(through the expression language's namespace), and the operators' symbols
+from :data:`dualdiff.nodes.OPERATORS`, so a new primitive shows up by itself.
 """
 
 from __future__ import annotations
@@ -13,17 +14,14 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from rich.console import RenderableType
-from rich.text import Text
 
 from dualdiff.expr import CONSTANTS
-from dualdiff.primitives import expression_functions
+from dualdiff.nodes import OPERATORS
+from dualdiff.primitives import REGISTRY, expression_functions
 
 from .. import output
 from ..errors import UsageProblem
-
-OPERATORS = {"add": "x + y", "sub": "x - y", "mul": "x * y", "div": "x / y", "pow": "x ** y, x ^ y",
-             "neg": "-x"}
-"""How the operator primitives are written in an expression."""
+from ..layout import Column, Sheet, Title
 
 
 @dataclass(frozen=True)
@@ -36,23 +34,39 @@ class FunctionInfo:
     note: str
 
 
-def _arguments(fn: Callable[..., Any]) -> list[str]:
-    """Argument names: from the first partial rule (``(out, y, x)`` -> ``y, x``), else the signature."""
-    primitive = getattr(fn, "primitive", None)
-    partials = getattr(primitive, "partials", None)
-    if partials:
-        return list(inspect.signature(partials[0]).parameters)[1:]
-    return list(inspect.signature(fn).parameters)
+def _call(name: str, arguments: list[str]) -> str:
+    """``sin(x)``; an operator as it is written between its operands (``x + y``, ``-x``)."""
+    if name in OPERATORS and len(arguments) == 2:
+        symbol = OPERATORS[name][0]
+        text = f"{arguments[0]} {symbol} {arguments[1]}"
+        return text + (f", {arguments[0]} ^ {arguments[1]}" if name == "pow" else "")
+    if name == "neg" and len(arguments) == 1:
+        return f"-{arguments[0]}"
+    return f"{name}({', '.join(arguments)})"
 
 
-def _rule_and_note(fn: Callable[..., Any]) -> tuple[str, str]:
+def _primitive(name: str, fn: Callable[..., Any]) -> Any:
+    """The table entry of the function ``name`` (a public wrapper such as ``leaky_relu``'s, with its
+    default slope, is not the entry's own function, so the name decides then)."""
+    return next((p for p in REGISTRY.values() if p.fn is fn), None) or REGISTRY.get(name)
+
+
+def _doc(name: str, fn: Callable[..., Any]) -> tuple[list[str], str]:
+    """The argument names and the entry's doc without its call: an entry whose doc starts with
+    its call (``arctan2(y, x): …``) names its arguments there; else the function's signature."""
+    primitive = _primitive(name, fn)
+    doc = primitive.doc if primitive is not None else ""
+    if doc.startswith(name + "(") and "): " in doc:
+        call, _, rest = doc.partition("): ")
+        return [a.strip() for a in call[len(name) + 1:].split(",")], rest
+    return list(inspect.signature(fn).parameters), doc
+
+
+def _rule_and_note(name: str, fn: Callable[..., Any], doc: str) -> tuple[str, str]:
     """The entry's doc split at its first '; ': the rule, then the domain or kink note."""
-    primitive = getattr(fn, "primitive", None)
-    if primitive is not None:
-        doc = primitive.doc
-    else:  # a composite of primitives (clip): its docstring says what it is built from
-        doc = (inspect.getdoc(fn) or "").splitlines()[0] if inspect.getdoc(fn) else ""
-        return doc, "built from primitives (no rule of its own)"
+    if _primitive(name, fn) is None:  # a composite of primitives (clip): its docstring says what it is built from
+        text = inspect.getdoc(fn) or ""
+        return (text.splitlines()[0] if text else ""), "built from primitives (no rule of its own)"
     rule, _, note = doc.partition("; ")
     return rule, note
 
@@ -66,11 +80,12 @@ def catalogue() -> list[FunctionInfo]:
     entries = []
     for names in by_function.values():
         fn = functions[names[0]]
-        primitive = getattr(fn, "primitive", None)
+        primitive = _primitive(names[0], fn)
         name = primitive.name if primitive is not None else names[0]
-        rule, note = _rule_and_note(fn)
-        call = OPERATORS.get(name) or f"{name}({', '.join(_arguments(fn))})"
-        entries.append(FunctionInfo(name, call, tuple(n for n in names if n != name), rule, note))
+        arguments, doc = _doc(name, fn)
+        rule, note = _rule_and_note(name, fn, doc)
+        entries.append(FunctionInfo(name, _call(name, arguments), tuple(n for n in names if n != name),
+                                    rule, note))
     return entries
 
 
@@ -92,14 +107,14 @@ def select(names: Sequence[str]) -> list[FunctionInfo]:
 
 
 def render(entries: list[FunctionInfo]) -> RenderableType:
-    table = output.table("Functions of the expression language (from the primitive table)")
-    table.add_column("function", no_wrap=True)
-    table.add_column("aliases")
-    table.add_column("derivative rule")
-    table.add_column("domain / kinks")
+    columns = [Column("function", number=False), Column("aliases", number=False, wrap=True),
+               Column("derivative rule", number=False, wrap=True),
+               Column("domain / kinks", number=False, wrap=True)]
+    sheet = Sheet(Title(["Functions of the expression language"], ["(from the primitive table)"]), columns)
     for e in entries:
-        table.add_row(Text(e.call), Text(", ".join(e.aliases)), Text(e.derivative), Text(e.note))
-    return output.with_notes(table, f"constants: {', '.join(CONSTANTS)}; ^ is power, as **")
+        sheet.add_row(e.call, ", ".join(e.aliases), e.derivative, e.note)
+    sheet.notes = [f"constants: {', '.join(CONSTANTS)}; ^ is power, as **"]
+    return sheet
 
 
 def to_json(entries: list[FunctionInfo]) -> dict[str, Any]:
@@ -111,4 +126,4 @@ def to_json(entries: list[FunctionInfo]) -> dict[str, Any]:
 
 
 def main(names: Sequence[str], as_json: bool) -> None:
-    output.show(select(names), render, to_json, as_json)
+    output.show("functions", select(names), render, to_json, as_json)

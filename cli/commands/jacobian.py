@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from rich.console import RenderableType
-from rich.markup import escape
-from rich.text import Text
 
 from .. import compute, output
 from ..arguments import Problem, parse_problem
 from ..diagnose import require_finite
+from ..layout import Column, Sheet, Title
 
 
 @dataclass(frozen=True)
@@ -46,30 +45,23 @@ def jacobian(arguments: Sequence[str], mode: str = "auto") -> JacobianResult:
 
 def render(result: JacobianResult) -> RenderableType:
     problem = result.problem
-    table = output.table(f"Jacobian at {escape(problem.describe_point())}")
-    table.add_column("output")
-    output.number_column(table, "value")
-    for name in problem.variables:
-        output.number_column(table, Text(f"∂/∂{name}"))
+    columns = [Column("output", number=False), Column("value"), *(Column(f"∂/∂{n}") for n in problem.variables)]
+    sheet = Sheet(Title.of("Jacobian", problem.point), columns)
     for i, (text, value, row) in enumerate(zip(problem.output_texts, problem.outputs, result.jacobian.rows)):
-        table.add_row(Text(f"f{i + 1} = {text}"), output.number(value), *(output.number(v) for v in row))
-    return output.with_notes(table, result.reason)
+        sheet.add_row(f"f{i + 1} = {text}", output.number(value), *(output.number(v) for v in row))
+    sheet.notes = [result.reason]
+    return sheet
 
 
 def to_json(result: JacobianResult) -> dict[str, Any]:
     problem = result.problem
     return {
-        "expression": problem.text,
-        "point": dict(problem.point),
-        "outputs": list(problem.output_texts),
-        "variables": list(problem.variables),
-        "value": list(problem.outputs),
-        "jacobian": [list(row) for row in result.jacobian.rows],
-        "mode": result.mode,
-        "reason": result.reason,
-        "passes": result.jacobian.cost,
+        "expression": problem.text, "point": dict(problem.point), "outputs": list(problem.output_texts),
+        "variables": list(problem.variables), "value": list(problem.outputs),
+        "jacobian": [list(row) for row in result.jacobian.rows], "mode": result.mode,
+        "reason": result.reason, "cost": output.cost(result.jacobian.cost, result.jacobian.unit),
     }
 
 
 def main(arguments: Sequence[str], mode: str, as_json: bool) -> None:
-    output.show(jacobian(arguments, mode), render, to_json, as_json)
+    output.show("jacobian", jacobian(arguments, mode), render, to_json, as_json)

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from rich.console import RenderableType
-from rich.markup import escape
-from rich.text import Text
 
 from .. import compute, output
 from ..arguments import Problem, format_point, parse_direction, parse_problem
 from ..diagnose import require_finite
 from ..errors import UsageProblem
+from ..layout import Column, Sheet, Title, point_atoms
 
 
 @dataclass(frozen=True)
@@ -40,28 +39,23 @@ def jvp(arguments: Sequence[str], tangents: Sequence[str]) -> JvpResult:
 
 def render(result: JvpResult) -> RenderableType:
     problem = result.problem
-    direction = format_point(result.tangent)
-    table = output.table(f"J·v at {escape(problem.describe_point())}  along  v: {escape(direction)}")
-    table.add_column("output")
-    output.number_column(table, "value")
-    output.number_column(table, "J·v")
+    title = Title.of("J·v", problem.point, point_atoms("along v:", result.tangent))
+    sheet = Sheet(title, [Column("output", number=False), Column("value"), Column("J·v")])
     for text, value, product in zip(problem.output_texts, problem.outputs, result.products):
-        table.add_row(Text(text), output.number(value), output.number(product))
-    return output.with_notes(table, "forward mode: 1 jvp pass")
+        sheet.add_row(text, output.number(value), output.number(product))
+    sheet.notes = [f"forward mode: 1 jvp pass along v = ({format_point(result.tangent)})"]
+    return sheet
 
 
 def to_json(result: JvpResult) -> dict[str, Any]:
     problem = result.problem
     return {
-        "expression": problem.text,
-        "point": dict(problem.point),
-        "tangent": dict(result.tangent),
-        "outputs": list(problem.output_texts),
-        "value": list(problem.outputs),
-        "jvp": list(result.products),
-        "passes": 1,
+        "expression": problem.text, "point": dict(problem.point), "mode": "forward",
+        "tangent": dict(result.tangent), "outputs": list(problem.output_texts),
+        "value": list(problem.outputs), "jvp": list(result.products),
+        "cost": output.cost(1, "jvp pass"),
     }
 
 
 def main(arguments: Sequence[str], tangents: Sequence[str], as_json: bool) -> None:
-    output.show(jvp(arguments, tangents), render, to_json, as_json)
+    output.show("jvp", jvp(arguments, tangents), render, to_json, as_json)

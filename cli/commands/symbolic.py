@@ -2,10 +2,11 @@
 
 :func:`dualdiff.symbolic.differentiate` runs the primitive table's rules on
 expression nodes; this command prints each derivative expression on one line
-(so it can be pasted back into ``dualdiff``), its size written out as a tree
-and as the shared DAG it is in memory (the gap is the "expression swell" the
-lecture warns about), and, at a point, its value beside forward and reverse
-mode. It also provides the ``symbolic`` row of ``dualdiff compare``.
+(so it can be pasted back into ``dualdiff``; power written as the user wrote
+it), its size written out as a tree and as the shared DAG it is in memory (the
+gap is the "expression swell" the lecture warns about), and, at a point, its
+value beside forward and reverse mode. Equal subexpressions of the input are
+shared (``--no-share`` keeps them apart).
 """
 
 from __future__ import annotations
@@ -14,18 +15,17 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from rich.console import Group, RenderableType
-from rich.markup import escape
 from rich.text import Text
 
-from dualdiff import expr
+from dualdiff import expr, render
 from dualdiff.errors import SymbolicBranchError
 from dualdiff.symbolic import SymbolicDerivative, differentiate
 
 from .. import compute, output
-from ..arguments import Problem
+from ..arguments import Parsed, Problem, parse_optional_point, variable
 from ..diagnose import require_finite
-from ..errors import UsageProblem
-from ..teaching_args import Parsed, parse_optional_point, variable
+from ..errors import NotDefined, UsageProblem
+from ..layout import Column, Sheet, Title
 
 PRINT_LIMIT = 200_000
 """Largest derivative (nodes written out as a tree) printed as text; beyond it only the sizes
@@ -33,11 +33,15 @@ are shown, because printing is linear in the tree size and the tree can be expon
 
 
 def derive(expression: expr.Expression, wrt: str, point: dict[str, float] | None) -> SymbolicDerivative:
-    """:func:`differentiate`, with a piecewise rule without a point as a usage error (give a point)."""
+    """:func:`differentiate`; a piecewise rule without a point is a usage error (give a point),
+    and a rule that cannot run on expressions (a user primitive using ``math``) is "not available"."""
     try:
         return differentiate(expression, wrt, point)
     except SymbolicBranchError as exc:
         raise UsageProblem(str(exc)) from None
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        raise NotDefined(f"symbolic differentiation is not available for this expression: a rule "
+                         f"cannot run on expressions ({type(exc).__name__}: {exc})") from None
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,8 @@ def _chosen(variables: tuple[str, ...], wrt: Sequence[str]) -> list[str]:
     return chosen
 
 
-def symbolic(arguments: Sequence[str], wrt: Sequence[str] = ()) -> SymbolicResult:
-    parsed = parse_optional_point(arguments, command="symbolic")
+def symbolic(arguments: Sequence[str], wrt: Sequence[str] = (), share: bool = True) -> SymbolicResult:
+    parsed = parse_optional_point(arguments, command="symbolic", share=share)
     names = _chosen(parsed.variables, wrt)
     problem = parsed.problem
     if problem is None:
@@ -89,43 +93,35 @@ def symbolic(arguments: Sequence[str], wrt: Sequence[str] = ()) -> SymbolicResul
     return SymbolicResult(parsed, rows)
 
 
-def gradient(problem: Problem, step: float | None = None) -> compute.Gradient:
-    """The ``symbolic`` row of ``compare``: one derivative expression per variable, evaluated at the point."""
-    values = tuple(derive(problem.expression, name, problem.point).value for name in problem.variables)
-    return compute.Gradient(tuple(float(v) for v in values), len(values), "derivative expression")
-
-
-# --- render ------------------------------------------------------------------------
-
 def expression_line(row: SymbolicRow) -> Text:
     """``∂f/∂x = <expression>`` on one line (printed without wrapping, so it can be copied)."""
     if not row.printable:
         return Text(f"∂f/∂{row.wrt}: too large to print ({row.derivative.tree_size} nodes written out)")
-    return Text(f"∂f/∂{row.wrt} = {row.derivative.text}")
+    return Text(f"∂f/∂{row.wrt} = {row.derivative.format()}")
 
 
-def render(result: SymbolicResult) -> RenderableType:
+def render_table(result: SymbolicResult) -> RenderableType:
     problem = result.problem
-    where = f"  at  {escape(problem.describe_point())}" if problem is not None else ""
-    table = output.table(f"Symbolic derivatives of f = {escape(result.parsed.text)}{where}")
-    table.add_column("derivative", no_wrap=True)
-    output.number_column(table, "tree size")
-    output.number_column(table, "DAG size")
-    output.number_column(table, "tree / DAG")
-    if problem is not None:
-        for header in ("symbolic", "forward mode", "reverse mode", "|Δ| vs forward"):
-            output.number_column(table, header)
+    at_point = problem is not None
+    columns = [Column("derivative", number=False), Column("tree size"), Column("DAG size"),
+               Column("tree / DAG")]
+    if at_point:
+        columns += [Column("symbolic"), Column("forward mode"), Column("reverse mode"),
+                    Column("|Δ| vs forward")]
+    splits = [[[1, 2, 3, 7], [4, 5, 6]]] if at_point else []
+    title = Title.of(f"Symbolic derivatives of f = {result.parsed.text}", problem.point if at_point else None)
+    sheet = Sheet(title, columns, splits=splits)
     for row in result.rows:
         d = row.derivative
-        cells = [Text(f"∂f/∂{row.wrt}"), str(d.tree_size), str(d.dag_size), f"{row.swell:.1f}×"]
-        if problem is not None:
+        cells = [f"∂f/∂{row.wrt}", str(d.tree_size), str(d.dag_size), f"{row.swell:.1f}×"]
+        if at_point:
             cells += [output.number(d.value), output.number(row.forward), output.number(row.reverse),
                       output.difference(abs(d.value - row.forward))]
-        table.add_row(*cells)
-    notes = ["tree size: nodes of the derivative written out as text; DAG size: distinct subexpressions, "
-             "shared in memory. The gap is the expression swell of symbolic differentiation; "
-             "forward and reverse mode never build the expression."]
-    return Group(*(expression_line(row) for row in result.rows), Text(""), output.with_notes(table, *notes))
+        sheet.add_row(*cells)
+    sheet.notes = ["tree size: nodes of the derivative written out as text; DAG size: distinct subexpressions, "
+                   "shared in memory. The gap is the expression swell of symbolic differentiation; "
+                   "forward and reverse mode never build the expression."]
+    return sheet
 
 
 def to_json(result: SymbolicResult) -> dict[str, Any]:
@@ -133,22 +129,30 @@ def to_json(result: SymbolicResult) -> dict[str, Any]:
     derivatives = {}
     for row in result.rows:
         d = row.derivative
-        entry: dict[str, Any] = {"expression": d.text if row.printable else None,
-                                 "tree_size": d.tree_size, "dag_size": d.dag_size}
+        entry: dict[str, Any] = {"expression": d.format() if row.printable else None,
+                                 "tree_size": d.tree_size, "dag_size": d.dag_size,
+                                 "value": None, "forward": None, "reverse": None}
         if problem is not None:
             entry.update(value=d.value, forward=row.forward, reverse=row.reverse)
         derivatives[row.wrt] = entry
     return {
-        "expression": result.parsed.text,
-        "point": dict(problem.point) if problem is not None else None,
+        "expression": result.parsed.text, "point": dict(problem.point) if problem is not None else None,
+        "wrt": [row.wrt for row in result.rows], "shared": result.parsed.expression.shared,
         "derivatives": derivatives,
     }
 
 
-def main(arguments: Sequence[str], wrt: Sequence[str], as_json: bool) -> None:
-    result = symbolic(arguments, wrt)
+def main(arguments: Sequence[str], wrt: Sequence[str], fmt: str, standalone: bool, share: bool,
+         as_json: bool) -> None:
+    result = symbolic(arguments, wrt, share)
+    derivatives = [row.derivative for row in result.rows]
     if as_json:
-        output.emit_json(to_json(result))
+        output.emit_json("symbolic", to_json(result))
+    elif fmt == "markdown":
+        output.write_text("\n".join(render.symbolic_markdown(d) for d in derivatives))
+    elif fmt == "latex":
+        output.write_text(render.symbolic_block(derivatives, standalone))
     else:
         # soft wrap: each derivative expression stays one line that pastes back into dualdiff
-        output.console().print(render(result), soft_wrap=True)
+        output.emit(Group(*(expression_line(row) for row in result.rows), Text("")), soft_wrap=True)
+        output.emit(render_table(result))

@@ -52,11 +52,11 @@ The package: :mod:`dualdiff.nodes` holds the node types and the printer,
 from __future__ import annotations
 
 from ..nodes import CONSTANTS, Call, Name, Node, Num, postorder, to_string
-from .evaluator import Expression, compile, numeric_value
+from .evaluator import Expression, FloatOverflowError, compile, numeric_value
 from .parser import MAX_BRACKET_DEPTH, MAX_DEPTH, MAX_LENGTH, parse, variable_name_problem
 
 __all__ = [
-    "CONSTANTS", "MAX_BRACKET_DEPTH", "MAX_DEPTH", "MAX_LENGTH", "Call", "Expression", "Name",
+    "CONSTANTS", "FloatOverflowError", "MAX_BRACKET_DEPTH", "MAX_DEPTH", "MAX_LENGTH", "Call", "Expression", "Name",
     "Node", "Num", "compile", "numeric_value", "parse", "postorder", "to_string",
     "variable_name_problem",
 ]

@@ -1,16 +1,22 @@
 """Evaluating the expression language: an :class:`Expression` is a callable function.
 
-:func:`compile` parses the text (:mod:`dualdiff.expr.parser`) and turns each
-output's node tree into postfix steps for a small stack machine, so evaluation
-loops instead of recursing. The values may be floats, numpy arrays or
-dualdiff's differentiable values, so an Expression can be handed to ``grad``,
-``jacfwd`` and friends. ``evaluate(point, check_domain=True)`` is the checked
-evaluation the CLI uses: the first call that leaves the finite numbers raises a
-:class:`~dualdiff.errors.DomainError` naming it (``log(-1.0)``).
+:func:`compile` parses the text (:mod:`dualdiff.expr.parser`) and turns the
+outputs' nodes into one straight-line program (each step computes one node
+into a register), so evaluation loops instead of recursing, and a node object
+shared by several parents (the parser shares equal subexpressions) is computed
+once: ``x*z`` written three times is one multiplication, one tape record and
+one trace row. The values may be floats, numpy arrays or dualdiff's
+differentiable values, so an Expression can be handed to ``grad``, ``jacfwd``
+and friends. ``evaluate(point, check_domain=True)`` is the checked evaluation
+the CLI uses: the first call that leaves the finite numbers raises a
+:class:`~dualdiff.errors.DomainError` naming it (``log(-1.0)``), or
+:class:`FloatOverflowError` when the result exists but is beyond the largest
+float (``exp(800.0)``).
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any, Callable, Mapping, Sequence
 
@@ -19,46 +25,63 @@ import numpy as np
 from ..core import primal
 from ..errors import DomainError, ExpressionError, MissingVariableError, UnknownVariableError
 from ..nodes import CONSTANTS, OPERATORS, Call, Node, Num, postorder, to_string
-from ..primitives import expression_functions
+from ..primitives import REGISTRY, expression_functions
 from .parser import Functions, parse_with_columns, variable_name_problem
 
-_PUSH, _VAR, _CALL = 0, 1, 2
+_CONST, _VAR, _CALL = 0, 1, 2
 
 
-def _program(root: Node, slots: Mapping[str, int], functions: Functions) -> tuple[tuple, ...]:
-    """Postfix steps for a stack machine: the evaluator loops instead of recursing.
+class FloatOverflowError(DomainError):
+    """A call whose exact result exists but is beyond the largest float (``exp(800.0)``).
 
-    Steps are ``(_PUSH, value, None)``, ``(_VAR, index, name)`` and
-    ``(_CALL, callable, (name, nargs))``.
+    A :class:`~dualdiff.errors.DomainError` (the function cannot be evaluated
+    at the point in floating point), told apart so messages can say
+    "overflows" rather than "not defined".
+    """
+
+
+def _program(outputs: Sequence[Node], slots: Mapping[str, int],
+             functions: Functions) -> tuple[tuple[tuple, ...], tuple[int, ...], int]:
+    """A straight-line program computing every node object of ``outputs`` once.
+
+    Steps are ``(_CONST, value, None, register)``, ``(_VAR, index, name,
+    register)`` and ``(_CALL, callable, (name, argument registers),
+    register)``; returns the steps, the register of each output and the
+    number of registers. Nodes are visited by identity, so a node shared by
+    several parents gets one step and one register.
     """
     steps: list[tuple] = []
-    for node in postorder(root):
-        if type(node) is Call:
-            steps.append((_CALL, functions[node.func], (node.func, len(node.args))))
-        elif type(node) is Num:
-            steps.append((_PUSH, node.value, None))
-        elif node.id in CONSTANTS:
-            steps.append((_PUSH, CONSTANTS[node.id], None))
-        else:
-            steps.append((_VAR, slots[node.id], node.id))
-    return tuple(steps)
+    registers: dict[int, int] = {}
+    for root in outputs:
+        for node in postorder(root, unique=True):
+            if id(node) in registers:
+                continue
+            register = registers[id(node)] = len(registers)
+            if type(node) is Call:
+                arguments = tuple(registers[id(a)] for a in node.args)
+                steps.append((_CALL, functions[node.func], (node.func, arguments), register))
+            elif type(node) is Num:
+                steps.append((_CONST, node.value, None, register))
+            elif node.id in CONSTANTS:
+                steps.append((_CONST, CONSTANTS[node.id], None, register))
+            else:
+                steps.append((_VAR, slots[node.id], node.id, register))
+    return tuple(steps), tuple(registers[id(root)] for root in outputs), len(registers)
 
 
-def _run(program: tuple[tuple, ...], values: Sequence[Any], checked: bool = False) -> Any:
-    """Run postfix steps on a stack; ``checked`` raises :class:`DomainError` where a call
-    first leaves the finite numbers (see :func:`_checked_call`)."""
-    stack: list = []
-    for op, a, b in program:
-        if op is _PUSH:
-            stack.append(a)
+def _run(program: tuple[tuple, ...], size: int, values: Sequence[Any], checked: bool = False) -> list:
+    """Run the steps; ``checked`` raises :class:`DomainError` where a call first leaves the
+    finite numbers (see :func:`_checked_call`). Returns every register."""
+    registers: list = [None] * size
+    for op, a, b, out in program:
+        if op is _CONST:
+            registers[out] = a
         elif op is _VAR:
-            stack.append(values[a])
+            registers[out] = values[a]
         else:
-            k = len(stack) - b[1]
-            args = stack[k:]
-            del stack[k:]
-            stack.append(_checked_call(a, b[0], args) if checked else a(*args))
-    return stack[0]
+            args = [registers[r] for r in b[1]]
+            registers[out] = _checked_call(a, b[0], args) if checked else a(*args)
+    return registers
 
 
 def numeric_value(value: Any) -> Any:
@@ -85,15 +108,59 @@ def _checked_call(fn: Callable[..., Any], name: str, args: list) -> Any:
     except (ArithmeticError, ValueError) as err:
         if not checkable or not all(np.ndim(p) == 0 for p in plain):
             raise  # e.g. a shape mismatch: not a question of the domain
-        raise _domain_error(name, plain, f"({err})") from None
+        overflow = isinstance(err, OverflowError)
+        raise _domain_error(name, plain, None if overflow else f"({_reason(err)})",
+                            overflow=overflow) from None
     out = numeric_value(result) if checkable else None
     if out is not None and not _all_finite(out):
         raise _domain_error(name, plain, None, out)
     return result
 
 
-def _domain_error(name: str, args: list, reason: str | None, out: Any = None) -> DomainError:
-    """``DomainError`` naming the operation and the offending (element of the) arguments."""
+def _reason(err: BaseException) -> str:
+    """An exception as words: never the raw ``(34, 'Numerical result out of range')`` tuple."""
+    if isinstance(err, ZeroDivisionError):
+        return "division by zero"
+    if isinstance(err, OverflowError):
+        return "the result is beyond the largest float"
+    text = str(err)
+    return "outside the domain" if not text or text.startswith(("(", "math domain")) else text
+
+
+_BY_FUNCTION: dict[int, Any] = {}
+
+
+def overflows(name: str, args: Sequence[Any]) -> bool:
+    """Whether ``name(*args)`` (finite scalars, non-finite result) is an overflow: the exact
+    result exists but exceeds the largest float, as ``exp(800.0)``, rather than a pole or a
+    point outside the domain (``log(0.0)``, ``1.0 / 0.0``).
+
+    Asks the entry's scalar (``math``) implementation, which tells the two apart
+    by raising ``OverflowError`` or returning ``inf`` for an overflow and
+    ``ValueError``/``ZeroDivisionError`` outside the domain. Without one the
+    answer is no (the message then says "not defined").
+    """
+    fn = expression_functions().get(name)
+    if not _BY_FUNCTION:
+        _BY_FUNCTION.update({id(p.fn): p for p in REGISTRY.values()})
+    primitive = _BY_FUNCTION.get(id(fn)) or REGISTRY.get(name)
+    impl = getattr(primitive, "scalar_impl", None)
+    if impl is None or not all(np.ndim(a) == 0 for a in args):
+        return False
+    try:
+        with np.errstate(all="ignore"):
+            result = impl(*(float(a) for a in args))
+    except OverflowError:
+        return True
+    except (ArithmeticError, ValueError, TypeError):
+        return False
+    return isinstance(result, float) and math.isinf(result)
+
+
+def _domain_error(name: str, args: list, reason: str | None, out: Any = None,
+                  overflow: bool | None = None) -> DomainError:
+    """``DomainError`` naming the operation and the offending (element of the) arguments
+    (:class:`FloatOverflowError` when the result overflows)."""
     where = ""
     if out is not None and np.ndim(out) > 0:
         try:
@@ -106,6 +173,11 @@ def _domain_error(name: str, args: list, reason: str | None, out: Any = None) ->
             out = np.asarray(out)[bad]
             where = f" at index {bad}"
     scalars = tuple(float(a) if np.ndim(a) == 0 else a for a in args)
+    if overflow is None:
+        overflow = out is not None and bool(np.all(np.isinf(out))) and overflows(name, scalars)
+    if overflow:
+        return FloatOverflowError(f"{_render_call(name, scalars)} overflows{where} (the result is beyond "
+                                  "the largest float, 1.8e308)", operation=name, arguments=scalars)
     if reason is None:
         reason = (f"(the result is {float(out)!r})" if np.ndim(out) == 0
                   else "(the result is not finite)")
@@ -135,16 +207,18 @@ class Expression:
     Expression can be handed to ``grad``, ``jacfwd`` and friends.
     """
 
-    __slots__ = ("text", "outputs", "variables", "_functions", "_programs")
+    __slots__ = ("text", "outputs", "variables", "shared", "_functions", "_program", "_results", "_size")
 
     def __init__(self, text: str, outputs: tuple[Node, ...], variables: tuple[str, ...],
-                 functions: Functions):
+                 functions: Functions, shared: bool = True):
         self.text = text
         self.outputs = outputs
         self.variables = variables
+        self.shared = shared
+        """Whether equal subexpressions are one node (computed once); see :func:`compile`."""
         self._functions = dict(functions)
         slots = {name: i for i, name in enumerate(variables)}
-        self._programs = tuple(_program(node, slots, self._functions) for node in outputs)
+        self._program, self._results, self._size = _program(outputs, slots, self._functions)
 
     def __call__(self, *values: Any) -> Any:
         if len(values) != len(self.variables):
@@ -181,9 +255,10 @@ class Expression:
         if check_domain:
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                results = tuple(_run(p, values, checked=True) for p in self._programs)
+                registers = _run(self._program, self._size, values, checked=True)
         else:
-            results = tuple(_run(p, values) for p in self._programs)
+            registers = _run(self._program, self._size, values)
+        results = tuple(registers[r] for r in self._results)
         return results[0] if len(results) == 1 else results
 
     def __str__(self) -> str:
@@ -213,18 +288,21 @@ def _declared_variables(variables: Sequence[str], functions: Functions) -> tuple
 
 
 def compile(text: str, variables: Sequence[str] | None = None,  # noqa: A001 - the natural name
-            functions: Functions | None = None) -> Expression:
+            functions: Functions | None = None, share: bool = True) -> Expression:
     """Parse ``text`` and prepare it for evaluation.
 
     ``variables`` fixes the calling order (default: order of first
     appearance in the text); it may list names the text does not use, but
     every variable the text uses must be in it. ``functions`` is the callable
-    namespace (default: the primitive table). Raises an
-    :class:`~dualdiff.errors.ExpressionError` subclass, with the column, for
-    anything outside the language. Never evaluates the text.
+    namespace (default: the primitive table). ``share`` (the default) makes
+    equal subexpressions one node, computed once per call, as a hand-drawn
+    computation graph shares them; ``share=False`` keeps every occurrence
+    apart, in the literal order of the text (same values either way). Raises
+    an :class:`~dualdiff.errors.ExpressionError` subclass, with the column,
+    for anything outside the language. Never evaluates the text.
     """
     functions = expression_functions() if functions is None else functions
-    outputs, columns = parse_with_columns(text, functions)
+    outputs, columns = parse_with_columns(text, functions, share)
     if variables is None:
         names = tuple(columns)
     else:
@@ -234,4 +312,4 @@ def compile(text: str, variables: Sequence[str] | None = None,  # noqa: A001 - t
                 raise UnknownVariableError(
                     f"the expression uses `{name}`, which is not one of the variables "
                     f"({', '.join(names) or 'none given'})", text=text, column=column)
-    return Expression(text, outputs, names, functions)
+    return Expression(text, outputs, names, functions, share)

@@ -18,7 +18,6 @@ import difflib
 import inspect
 import keyword
 import math
-import re
 import warnings
 from typing import Any, Callable, Mapping
 
@@ -28,6 +27,7 @@ from ..errors import (DisallowedSyntaxError, ExpressionError, ExpressionSyntaxEr
                       UnknownFunctionError)
 from ..nodes import CONSTANTS, Call, Name, Node, Num
 from ..primitives import expression_functions
+from .hints import bars_message, decimal_comma_hint, juxtaposition_hint, lookalike_message
 
 MAX_LENGTH = 10_000
 """Longest accepted expression text, in characters (checked before anything else)."""
@@ -62,7 +62,8 @@ def _disallowed(message: str, text: str, column: int | None) -> DisallowedSyntax
 
 
 def _check_character(text: str, i: int) -> None:
-    """Reject one character the language never uses, with a message naming it."""
+    """Reject one character the language never uses, with a message naming it
+    (and, for characters pasted from slides, the ASCII spelling to use)."""
     ch = text[i]
     if ch in "'\"":
         start = i
@@ -75,6 +76,9 @@ def _check_character(text: str, i: int) -> None:
     if ch == "#":
         raise _disallowed("comments (`#`) are not allowed", text, i)
     if ord(ch) > 127:
+        pasted = lookalike_message(ch, text)
+        if pasted is not None:
+            raise _syntax_error(pasted, text, i)
         if ("a" + ch).isidentifier():
             raise _disallowed(
                 f"non-ASCII character `{ch}` (U+{ord(ch):04X}) is not allowed; "
@@ -212,43 +216,17 @@ def _parse_python(piece: _Piece) -> ast.Expression:
         if message == "invalid syntax" and piece.text.startswith("=", column):
             message = "`=` is not allowed in an expression; give values as NAME=VALUE"
         if message.startswith(("invalid syntax", "invalid decimal literal")):
-            message = _juxtaposition_hint(piece.text, column) or message
+            message = juxtaposition_hint(piece.text, column) or message
         if message == "invalid syntax" and not piece.text[column + 1:].strip():
             message = "the expression ends too early (an operand is missing at the end)"
+        if "|" in piece.text:
+            message = bars_message(piece.text)
         raise piece.syntax_error(message, column) from None
     except (RecursionError, MemoryError):
         message = "expression is nested too deeply to parse"
         raise piece.syntax_error(message, piece.column(0)) from None
     except (ValueError, OverflowError) as err:
         raise piece.syntax_error(f"invalid expression: {err}", piece.column(0)) from None
-
-
-_ATOM = r"[0-9][0-9.]*(?:[eE][-+]?[0-9]+)?|[A-Za-z_][A-Za-z0-9_]*|\)"
-_SIDE_BY_SIDE = re.compile(rf"({_ATOM})\s+([A-Za-z_][A-Za-z0-9_]*|[0-9][0-9.]*|\()")
-_NUMBER_THEN_NAME = re.compile(
-    r"(?<![A-Za-z0-9_.])([0-9][0-9.]*(?:[eE][-+]?[0-9]+)?)([A-Za-z_][A-Za-z0-9_]*)")
-
-
-def _juxtaposition_hint(text: str, column: int) -> str | None:
-    """Two operands side by side (``2x``, ``x y``, ``sin x``): say what to write instead.
-
-    Math notation multiplies by juxtaposition and applies functions without
-    parentheses; this language does neither, and Python's own message
-    ("invalid decimal literal", "invalid syntax") does not say so. Python may
-    point at the start of the enclosing expression, so the search starts a
-    little before the reported column.
-    """
-    start = max(0, column - 40)
-    glued = _NUMBER_THEN_NAME.search(text, start)
-    if glued and glued.start() <= column <= glued.end():
-        return f"a number followed by a name: write `{glued.group(1)}*{glued.group(2)}`"
-    pair = _SIDE_BY_SIDE.search(text, start)
-    if not pair:
-        return None
-    a, b = pair.group(1), pair.group(2)
-    if a in expression_functions() and b != "(":
-        return f"a function needs parentheses: write `{a}({b})`"
-    return f"missing operator between `{a}` and `{b}`: write `{a}*{b}`"
 
 
 def _syntax_message(err: SyntaxError) -> str:
@@ -331,8 +309,8 @@ def _check_node(node: ast.AST, piece: _Piece) -> list[ast.AST]:
     kind = type(node)
     if kind is ast.BinOp:
         if operator := _OPERATOR_TEXT.get(type(node.op)):
-            raise piece.disallowed(f"{operator} is not allowed",
-                                   piece.operator_column(node.left, node.right))
+            message = bars_message(piece.text) if type(node.op) is ast.BitOr else f"{operator} is not allowed"
+            raise piece.disallowed(message, piece.operator_column(node.left, node.right))
         return [node.left, node.right]
     if kind is ast.UnaryOp:
         if type(node.op) in (ast.Not, ast.Invert):
@@ -359,6 +337,9 @@ def _check_node(node: ast.AST, piece: _Piece) -> list[ast.AST]:
         raise piece.disallowed(f"{_OPERATOR_TEXT[type(node.op)]} is not allowed",
                                piece.operator_column(node.values[0], node.values[1]))
     message = _DISALLOWED_NODES.get(kind, f"`{kind.__name__}` is not allowed")
+    if kind is ast.Tuple:
+        hint = decimal_comma_hint(piece.literal(node))
+        message = f"a comma between numbers{hint}; separate several outputs with `;`" if hint else message
     raise piece.disallowed(message, piece.node_column(node))
 
 
@@ -438,10 +419,11 @@ class _Converter:
     not among those declared) can point at it.
     """
 
-    def __init__(self, functions: Functions):
+    def __init__(self, functions: Functions, share: bool = True):
         self.functions = functions
         self.variable_columns: dict[str, int] = {}
         self._arities: dict[str, tuple[int, float] | None] = {}
+        self.interned: dict[Node, Node] | None = {} if share else None
 
     def convert(self, tree: ast.Expression, piece: _Piece) -> Node:
         results: list[Node] = []
@@ -462,9 +444,9 @@ class _Converter:
     def _build(self, node: ast.AST, args: list[Node], piece: _Piece) -> Node:
         kind = type(node)
         if kind is ast.Constant:
-            return Num(node.value)
+            return self._shared(Num(node.value))
         if kind is ast.Name:
-            return self._name(node.id, piece, piece.node_column(node))
+            return self._shared(self._name(node.id, piece, piece.node_column(node)))
         if kind is ast.BinOp:
             where = piece.operator_column(node.left, node.right)
             return self._call(_AST_BINARY[type(node.op)], args, piece, where)
@@ -491,8 +473,23 @@ class _Converter:
         arity = self._arities[name]
         message = arity and _arity_message(name, arity, len(args))
         if message:
-            raise ExpressionError(message, text=piece.text, column=where)
-        return Call(name, args)
+            raise ExpressionError(message + decimal_comma_hint(piece.text[where:]),
+                                  text=piece.text, column=where)
+        return self._shared(Call(name, args))
+
+    def _shared(self, node: Node) -> Node:
+        """The one node object standing for every occurrence of an equal subexpression.
+
+        Hash-consing: structurally equal nodes (compared in O(1) once their
+        children are shared) become one object, so ``x*z`` written three times
+        is one node with three parents, evaluated once, recorded once in a
+        trace and drawn once in a graph, as a hand-drawn graph would. With
+        ``share=False`` every occurrence stays its own object, in the order the
+        text is written.
+        """
+        if self.interned is None:
+            return node
+        return self.interned.setdefault(node, node)
 
 
 def _children(node: ast.AST) -> list[ast.AST]:
@@ -514,8 +511,12 @@ def _unknown_function_message(name: str, functions: Functions) -> str:
     return f"unknown function `{name}`{hint}"
 
 
-def parse_with_columns(text: str, functions: Functions) -> tuple[tuple[Node, ...], dict[str, int]]:
-    """Every stage for every output; also the first column of each variable."""
+def parse_with_columns(text: str, functions: Functions,
+                       share: bool = True) -> tuple[tuple[Node, ...], dict[str, int]]:
+    """Every stage for every output; also the first column of each variable.
+
+    ``share`` makes equal subexpressions one node object, across outputs too
+    (see :meth:`_Converter._shared`)."""
     spans = _prescan(text)
     pieces = [_Piece(text, start, end) for start, end in spans]
     trees = []
@@ -523,21 +524,23 @@ def parse_with_columns(text: str, functions: Functions) -> tuple[tuple[Node, ...
         tree = _parse_python(piece)
         _check_tree(tree, piece)
         trees.append(tree)
-    converter = _Converter(functions)
+    converter = _Converter(functions, share)
     outputs = tuple(converter.convert(tree, piece) for tree, piece in zip(trees, pieces))
     return outputs, converter.variable_columns
 
 
-def parse(text: str, functions: Functions | None = None) -> tuple[Node, ...]:
+def parse(text: str, functions: Functions | None = None, share: bool = True) -> tuple[Node, ...]:
     """Parse ``text`` into one node tree per ``;``-separated output.
 
     ``functions`` is the namespace of callable names (default: the primitive
-    table, :func:`dualdiff.primitives.expression_functions`). Raises an
+    table, :func:`dualdiff.primitives.expression_functions`). With ``share``
+    (the default) equal subexpressions are one node object, so the result is a
+    DAG in memory (it prints as the same tree). Raises an
     :class:`~dualdiff.errors.ExpressionError` subclass for anything outside
     the language; nothing is evaluated.
     """
     functions = expression_functions() if functions is None else functions
-    return parse_with_columns(text, functions)[0]
+    return parse_with_columns(text, functions, share)[0]
 
 
 def variable_name_problem(name: str, functions: Functions | None) -> str | None:

@@ -46,7 +46,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..core import F64, bind, is_finite_everywhere, lift, ndim, primal, shape
+from ..core import (COTANGENT_BATCH_LEVELS, F64, RowSweepNeeded, bind, is_finite_everywhere, lift,
+                    ndim, primal, shape)
 from ..errors import MATH_ERRORS
 
 ndarray = np.ndarray
@@ -109,7 +110,7 @@ class Primitive:
         self.nargs = nargs
         self.jvps = tuple(jvps)
         self.joint_jvp = joint_jvp
-        self.vjps = vjps if isinstance(vjps, _PerPosition) else tuple(vjps)
+        self.vjps = vjps if isinstance(vjps, PerPosition) else tuple(vjps)
         self.partials = tuple(partials) if partials is not None else None
         self.nonfinite = nonfinite
         self.doc = doc
@@ -176,7 +177,7 @@ class Primitive:
         return tuple(float(rng.uniform(lo, hi)) for lo, hi in self.domain or [(-2.0, 2.0)] * nargs)
 
 
-class _PerPosition(Mapping):
+class PerPosition(Mapping):
     """The VJP rules of a variadic primitive: ``rules[i]`` built by ``make(i)`` on first use."""
 
     def __init__(self, make: Callable[[int], VjpRule]):
@@ -289,7 +290,7 @@ def variadic(name: str, impl: Callable, joint_jvp: Callable, transpose_at: Calla
     """
     numpy_aliases = options.pop("numpy", ())
     prim = Primitive(name, impl, Kind.VARIADIC, nargs=None, joint_jvp=joint_jvp,
-                     vjps=_PerPosition(transpose_at), **options)
+                     vjps=PerPosition(transpose_at), **options)
     public.primitive = prim  # type: ignore[attr-defined]
     register(prim, public, numpy_aliases)
     return prim
@@ -397,6 +398,8 @@ def _mask_zero(contribution: Any, t: Any, p: Any) -> Any:
     """
     if is_finite_everywhere(p):
         return contribution
+    if getattr(t, "_level", None) in COTANGENT_BATCH_LEVELS:
+        raise RowSweepNeeded  # each row of the batch has its own zeros
     if type(t) is float:
         return 0.0 if t == 0.0 else contribution
     return table("where")(primal(t) == 0.0, 0.0, contribution)

@@ -17,7 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.console import RenderableType
+
 import dualdiff
+
+from ...layout import Column, Sheet, Title
 
 QUESTION = "d/dx [x · d/dy (x + y)] at x = 1, y = 1"
 CORRECT = 1.0
@@ -112,3 +116,41 @@ def written(run: Run, single_epsilon: bool = False) -> dict[str, str]:
         only = next(iter(writer.names.values()))
         texts = {step: text.replace(only, "ε") for step, text in texts.items()}
     return texts
+
+
+# --- output ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Confusion:
+    tagged: Run
+    untagged: Run
+
+
+def solve() -> Confusion:
+    return Confusion(with_tags(), without_tags())
+
+
+def render(quiz: Confusion) -> RenderableType:
+    tagged = written(quiz.tagged)
+    untagged = written(quiz.untagged, single_epsilon=True)
+    sheet = Sheet(Title(["Perturbation confusion:"], [QUESTION]),
+                  [Column("step", number=False), Column("with tags", number=False),
+                   Column("without tags (one ε)", number=False)])
+    for step in STEPS:
+        sheet.add_row(step, tagged[step], untagged[step])
+    right = "right" if quiz.tagged.result == CORRECT else "WRONG"
+    wrong = "right" if quiz.untagged.result == CORRECT else "wrong"
+    verdict = (f"with tags (dualdiff.derivative): {_number(quiz.tagged.result)} ({right}); "
+               f"without tags (one shared ε): {_number(quiz.untagged.result)} ({wrong}); "
+               f"the answer is {_number(CORRECT)}")
+    sheet.notes = [verdict, EXPLANATION]
+    return sheet
+
+
+def to_json(quiz: Confusion) -> dict[str, Any]:
+    def run(r: Run, single: bool) -> dict[str, Any]:
+        texts = written(r, single_epsilon=single)
+        return {"result": r.result, "steps": [{"step": s, "value": texts[s]} for s in STEPS]}
+
+    return {"quiz": "confusion", "question": QUESTION, "correct": CORRECT,
+            "tagged": run(quiz.tagged, False), "untagged": run(quiz.untagged, True), "explanation": EXPLANATION}

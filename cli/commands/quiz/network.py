@@ -17,11 +17,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from rich.console import Group, RenderableType
+from rich.text import Text
 
 import dualdiff
 from dualdiff import finite_diff
 
-from .errors import UsageProblem
+from ... import output
+from ...errors import UsageProblem
+from ...layout import Column, Sheet, Title
 
 DEFAULT_SIZES = (4, 3, 2)
 MAX_LAYER = 32
@@ -29,9 +33,10 @@ MAX_LAYER = 32
 
 PARAMETERS = ("alpha1", "alpha2", "beta")
 SYMBOLS = {"alpha1": "α⁽¹⁾", "alpha2": "α⁽²⁾", "beta": "β"}
-METHODS = ("backprop", "forward", "closed_form", "finite_difference")
-LABELS = {"backprop": "backprop (reverse mode)", "forward": "forward mode", "closed_form": "closed form (the quiz)",
-          "finite_difference": "central differences"}
+METHODS = ("reverse", "forward", "closed-form", "central")
+LABELS = {"reverse": "backprop (reverse mode)", "forward": "forward mode", "closed-form": "closed form (the quiz)",
+          "central": "central differences"}
+SHORT = {"reverse": "backprop", "forward": "forward mode", "closed-form": "closed form", "central": "central"}
 
 
 def parse_sizes(text: str | None) -> tuple[int, int, int]:
@@ -155,7 +160,7 @@ class NetworkQuiz:
 
     def differences(self) -> list[tuple[str, str, float, float]]:
         """``(method a, method b, max |a − b|, that over max |∂y/∂w|)`` for every pair."""
-        scale = float(np.max(np.abs(self.flat("backprop")))) or 1.0
+        scale = float(np.max(np.abs(self.flat("reverse")))) or 1.0
         rows = []
         for a, b in itertools.combinations(METHODS, 2):
             largest = float(np.max(np.abs(self.flat(a) - self.flat(b))))
@@ -169,10 +174,10 @@ def solve(sizes: tuple[int, int, int], seed: int) -> NetworkQuiz:
     net = Network.random(sizes, seed)
     forward, passes = forward_gradient(net)
     fd, evaluations = fd_gradient(net)
-    gradients = {"backprop": backprop_gradient(net), "forward": forward,
-                 "closed_form": closed_form_gradient(net), "finite_difference": fd}
-    cost = {"backprop": (1, "backward sweep"), "forward": (passes, "jvp pass"),
-            "closed_form": (1, "formula"), "finite_difference": (evaluations, "evaluation")}
+    gradients = {"reverse": backprop_gradient(net), "forward": forward,
+                 "closed-form": closed_form_gradient(net), "central": fd}
+    cost = {"reverse": (1, "backward sweep"), "forward": (passes, "jvp pass"),
+            "closed-form": (1, "formula"), "central": (evaluations, "evaluation")}
     return NetworkQuiz(sizes, seed, net, float(net.output(*net.weights)), gradients, cost)
 
 
@@ -184,3 +189,51 @@ def entry_names(quiz: NetworkQuiz) -> list[tuple[str, str, tuple[int, ...]]]:
             names.append((f"{SYMBOLS[parameter]}[{','.join(str(i) for i in index)}]", parameter, index))
     return names
 
+
+
+# --- output ---------------------------------------------------------------------------
+
+MAX_ENTRY_ROWS = 40
+"""Beyond this many weights the table shows the differences only (--json has every entry)."""
+
+
+def render(quiz: NetworkQuiz) -> RenderableType:
+    n0, n1, n2 = quiz.sizes
+    title = Title(["Quiz #2:", "y = σ(βᵀσ(α⁽²⁾ᵀσ(α⁽¹⁾ᵀx))),"],
+                  [f"x ∈ R^{n0},", f"α⁽¹⁾ {n0}×{n1},", f"α⁽²⁾ {n1}×{n2},", f"β ∈ R^{n2}", f"(seed {quiz.seed}):",
+                   f"y = {output.number(quiz.y)}"])
+    parts: list[RenderableType] = [title, Text("")]
+    if quiz.net.count <= MAX_ENTRY_ROWS:
+        columns = [Column("weight", number=False), *(Column(LABELS[m]) for m in METHODS)]
+        entries = Sheet(None, columns, splits=[[[1, 2], [3, 4]]])
+        flats = {method: quiz.flat(method) for method in METHODS}
+        for i, (label, _, _) in enumerate(entry_names(quiz)):
+            entries.add_row(f"∂y/∂{label}", *(output.number(float(flats[m][i])) for m in METHODS))
+        parts += [entries, Text("")]
+    differences = Sheet(None, [Column("pair", number=False), Column("max |Δ|"),
+                               Column("relative to max |∂y/∂w|")])
+    for a, b, largest, relative in quiz.differences():
+        differences.add_row(f"{SHORT[a]} vs {SHORT[b]}", output.difference(largest), output.difference(relative))
+    parts += [differences, Text("")]
+    count = quiz.net.count
+    costs = "; ".join(f"{LABELS[m]}: {output.plural(*quiz.cost[m])}" for m in METHODS)
+    parts += [Text(costs),
+              Text(f"one output, {count} weights: reverse mode gets all {count} partials from one backward "
+                   f"sweep, forward mode needs {output.plural(quiz.cost['forward'][0], 'pass')}, one per weight. "
+                   "That pass count is why reverse mode (backprop) wins here.")]
+    return Group(*parts)
+
+
+def to_json(quiz: NetworkQuiz) -> dict[str, Any]:
+    def as_lists(gradient: Gradient) -> dict[str, Any]:
+        return {p: gradient[p].tolist() for p in PARAMETERS}
+
+    return {
+        "quiz": "2", "sizes": list(quiz.sizes), "seed": quiz.seed, "x": quiz.net.x.tolist(),
+        "weights": dict(zip(PARAMETERS, (w.tolist() for w in quiz.net.weights))),
+        "y": quiz.y,
+        "gradients": {m: as_lists(quiz.gradients[m]) for m in METHODS},
+        "cost": {m: output.cost(c, u) for m, (c, u) in quiz.cost.items()},
+        "max_abs_difference": {f"{a}/{b}": d for a, b, d, _ in quiz.differences()},
+        "max_relative_difference": {f"{a}/{b}": r for a, b, _, r in quiz.differences()},
+    }
