@@ -69,7 +69,10 @@ CASES.update({
     np.linalg.eigvalsh: ((_LA_SPD,), {}), np.linalg.eig: ((_LA_REAL_SPECTRUM,), {}),
     np.linalg.eigvals: ((_LA_REAL_SPECTRUM,), {}), np.linalg.norm: ((X,), {}),
     np.linalg.vector_norm: ((X,), {}), np.linalg.matrix_norm: ((X,), {}),
-    np.linalg.cond: ((_LA_SQ,), {}),
+    np.linalg.cond: ((_LA_SQ,), {}), np.linalg.matrix_transpose: ((X,), {}),
+    np.linalg.vecdot: ((X, Y), {}), np.linalg.outer: ((X[0], Y[0]), {}),
+    np.linalg.diagonal: ((X,), {}), np.linalg.trace: ((X,), {}),
+    np.linalg.tensordot: ((X, Y.T), {}), np.linalg.cross: ((X[:, :3], Y[:, :3]), {}),
 })
 
 
@@ -110,7 +113,7 @@ KEYWORD_VALUES = {
     "compute_uv": [False, True], "hermitian": [True, False],
     "mode": ["reduced", "complete", "r", "raw"], "rcond": [None, -1, 1e-3], "rtol": [1e-3, None],
     "tol": [None, 1e-3], "p": [None, 1, -1, 2, -2, np.inf, -np.inf, "fro", "nuc"],
-    "n": [3, -2, 0], "ind": [1, 2], "A": [np.eye(3)],
+    "n": [3, -2, 0], "ind": [1, 2], "A": [np.eye(3)], "offset": [1, -2, 0, 7],
 }
 """Non-default values tried for each keyword; a keyword missing here fails the audit."""
 

@@ -360,3 +360,37 @@ def test_matrix_rank_and_cutoff_keywords_carry_no_derivative():
     np.testing.assert_allclose(big.value, np.linalg.pinv(TALL, rcond=0.99), atol=1e-14)
     _, _, rank, _ = dd.lstsq(dd.Dual(TALL, np.ones((4, 3))), B3 @ TALL.T, rcond=0.99)
     assert rank == 1
+
+
+# ---------------------------------------------------------------------------
+# numpy 2's array-API functions in numpy.linalg
+# ---------------------------------------------------------------------------
+
+ARRAY_API = [
+    ("matrix_transpose", lambda x: np.linalg.matrix_transpose(x), (STACK,)),
+    ("vecdot", lambda x, y: np.linalg.vecdot(x, y, axis=0), (X34, RNG.normal(size=(3, 4)))),
+    ("outer", lambda x, y: np.linalg.outer(x, y), (B3, RNG.normal(size=4))),
+    ("diagonal", lambda x: np.linalg.diagonal(x, offset=1), (RNG.normal(size=(2, 3, 4)),)),
+    ("trace", lambda x: np.linalg.trace(x, offset=-1), (RNG.normal(size=(2, 4, 3)),)),
+    ("tensordot", lambda x, y: np.linalg.tensordot(x, y, axes=1), (X34, RNG.normal(size=(4, 2)))),
+    ("cross", lambda x, y: np.linalg.cross(x, y, axis=0), (X34, RNG.normal(size=(3, 4)))),
+]
+
+
+@pytest.mark.parametrize("name, f, args", ARRAY_API, ids=[c[0] for c in ARRAY_API])
+def test_array_api_functions_of_numpy_linalg(name, f, args):
+    from dualdiff import operators
+    if getattr(np.linalg, name) not in operators._FUNCTIONS:
+        pytest.skip(f"numpy.linalg.{name} is answered once the table has {name} (contractions)")
+    assert_value(f(*[dd.Dual(a, np.zeros_like(a)) for a in args]), f(*args))
+    check_modes(f, *args, second=False)
+
+
+def test_array_api_errors_are_numpys():
+    d = dd.Dual(X34, np.ones((3, 4)))
+    with pytest.raises(ValueError, match="one-dimensional"):
+        np.linalg.outer(d, d)
+    with pytest.raises(ValueError, match="at least 2-dimensional"):
+        np.linalg.matrix_transpose(d[0])
+    with pytest.raises(TypeError, match=r"numpy\.linalg\.trace\(\.\.\., dtype=\.\.\.\)"):
+        np.linalg.trace(d, dtype=np.int64)

@@ -37,7 +37,7 @@ from typing import Any, Callable
 from . import (arithmetic, composites, construction, contractions, decompositions, elementary,
                indices, linalg, piecewise, reductions, scans, selection, shaping, statistics,
                structural)
-from . import eigen, norms  # noqa: E402  (numpy.linalg, continued)
+from . import eigen, linalg_array_api, norms  # noqa: E402  (numpy.linalg, continued)
 from .arithmetic import *  # noqa: F401,F403
 from .composites import *  # noqa: F401,F403
 from .construction import *  # noqa: F401,F403
@@ -60,7 +60,7 @@ from .structural import *  # noqa: F401,F403
 
 _MODULES = (arithmetic, elementary, piecewise, structural, shaping, selection, indices,
             construction, reductions, statistics, scans, linalg, decompositions, eigen, norms,
-            contractions, composites)
+            contractions, composites, linalg_array_api)
 
 __all__ = [name for module in _MODULES for name in module.__all__]
 """The differentiable functions, exported by ``dualdiff`` under these names."""
