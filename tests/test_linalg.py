@@ -309,6 +309,7 @@ def test_two_norm_at_zero_has_derivative_zero_in_every_mode():
 def test_norm_gradients_closed_forms():
     x = RNG.normal(size=5)
     np.testing.assert_allclose(dd.grad(dd.norm)(x), x / np.linalg.norm(x), rtol=1e-13)
+    assert dd.grad(dd.norm)(-3.0) == -1.0 and dd.norm(dd.Dual(-3.0, 1.0), keepdims=True).value == 3.0
     np.testing.assert_allclose(dd.grad(lambda v: dd.norm(v, 1))(x), np.sign(x))
     p = 3.0
     want = np.sign(x) * np.abs(x) ** (p - 1) / np.linalg.norm(x, p) ** (p - 1)

@@ -28,7 +28,7 @@ import numpy as np
 
 from ..core import bind, is_finite_everywhere, ndim, primal, shape
 from .keywords import refusal
-from .linalg import (T, _result_type, diagonal_matrix, diagonal_of, is_box, matmul,
+from .linalg import (T, result_type, diagonal_matrix, diagonal_of, is_box, matmul,
                      require_stack, solve)
 from .reductions import sum
 from .registry import nonlinear
@@ -36,8 +36,8 @@ from .structural import concatenate, getitem, reshape, where
 
 __all__ = ["cholesky", "qr", "svd", "svdvals"]
 
-QRResult = _result_type("QRResult", ("Q", "R"))
-SVDResult = _result_type("SVDResult", ("U", "S", "Vh"))
+QRResult = result_type("QRResult", ("Q", "R"))
+SVDResult = result_type("SVDResult", ("U", "S", "Vh"))
 
 
 # ---------------------------------------------------------------------------
@@ -361,19 +361,19 @@ def _svd_vjp(g, out, args, p):
     gu1, gv1 = columns(gu, 0, k), columns(gv, 0, k)
     f = inverse_gaps(s * s)
     gaps_finite = is_finite_everywhere(f)
-    nonzero = bool(np.all(primal(s) != 0.0))
+    invertible = bool(np.all(primal(s) != 0.0))
     inner = diagonal_matrix(gs)
     if needed(gu1, gaps_finite):
         inner = inner + f * (matmul(T(u1), gu1) - matmul(T(gu1), u1)) * s_row
     if needed(gv1, gaps_finite):
         inner = inner + T(s_row) * (f * (matmul(T(v1), gv1) - matmul(T(gv1), v1)))
     ga = matmul(u1, matmul(inner, T(v1)))
-    if m > k and needed(gu, nonzero):
+    if m > k and needed(gu, invertible):
         ga = ga + matmul((gu1 - matmul(u1, matmul(T(u1), gu1))) / s_row, T(v1))
         if full:
             u2 = columns(u, k)
             ga = ga - matmul(matmul(u2, matmul(T(columns(gu, k)), u1)) / s_row, T(v1))
-    if n > k and needed(gv, nonzero):
+    if n > k and needed(gv, invertible):
         gv1t = T(gv1)
         ga = ga + matmul(u1, (gv1t - matmul(matmul(gv1t, v1), T(v1))) / T(s_row))
         if full:

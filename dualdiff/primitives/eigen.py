@@ -29,7 +29,7 @@ import numpy as np
 from ..core import bind, is_finite_everywhere, shape
 from ..errors import DomainError
 from .decompositions import inverse_gaps, needed, pack, pack_values, symmetric_from, unpack
-from .linalg import (T, _result_type, diagonal_matrix, diagonal_of, is_box, matmul,
+from .linalg import (T, result_type, diagonal_matrix, diagonal_of, is_box, matmul,
                      require_stack, solve)
 from .reductions import sum
 from .registry import nonlinear
@@ -37,8 +37,8 @@ from .structural import concatenate, reshape
 
 __all__ = ["eigh", "eigvalsh", "eig", "eigvals"]
 
-EighResult = _result_type("EighResult", ("eigenvalues", "eigenvectors"))
-EigResult = _result_type("EigResult", ("eigenvalues", "eigenvectors"))
+EighResult = result_type("EighResult", ("eigenvalues", "eigenvectors"))
+EigResult = result_type("EigResult", ("eigenvalues", "eigenvectors"))
 
 
 def _cores(a: Any) -> tuple:

@@ -212,7 +212,7 @@ _logabsdet = nonlinear(
     sample_call=lambda a: slogdet(a)[1], numpy=[np.linalg.slogdet])
 
 
-def _result_type(name: str, fields: tuple[str, ...]) -> type:
+def result_type(name: str, fields: tuple[str, ...]) -> type:
     """numpy's own namedtuple class for a linalg result (numpy >= 2), else one like it."""
     found = getattr(getattr(np.linalg, "_linalg", None), name, None)
     if found is not None:
@@ -221,7 +221,7 @@ def _result_type(name: str, fields: tuple[str, ...]) -> type:
     return namedtuple(name, fields)
 
 
-SlogdetResult = _result_type("SlogdetResult", ("sign", "logabsdet"))
+SlogdetResult = result_type("SlogdetResult", ("sign", "logabsdet"))
 
 
 # ---------------------------------------------------------------------------

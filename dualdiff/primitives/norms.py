@@ -50,9 +50,9 @@ def _holds_box(x: Any) -> bool:
 
 def _pnorm_impl(x, ord, axis, keepdims):
     if axis is None:  # numpy's own path for the 2-norm of everything: a dot product
-        flat = x.ravel()
+        flat = np.ravel(x)
         out = np.sqrt(flat.dot(flat))
-        return out.reshape((1,) * x.ndim) if keepdims else out
+        return out.reshape((1,) * np.ndim(x)) if keepdims else out
     if ord == 2:
         return np.sqrt(np.add.reduce(x * x, axis=axis, keepdims=keepdims))
     with np.errstate(divide="ignore"):
@@ -72,7 +72,8 @@ def _pnorm_weight(x: Any, out: Any, p: dict) -> Any:
     return where(zero, 0.0, w) if np.any(zero) else w
 
 
-def _pnorm(x: Any, ord: float, axis: tuple | None, keepdims: bool) -> Any:
+def _pnorm(x: Any, ord: float = 2.0, axis: tuple | None = None, keepdims: bool = False) -> Any:
+    """(Σ|x|^ord)^(1/ord) over ``axis`` (normalised: a tuple, or None for every axis)."""
     return bind(_pnorm_entry, (x,), {"ord": ord, "axis": axis, "keepdims": keepdims})
 
 
@@ -83,7 +84,7 @@ _pnorm_entry = nonlinear(
         keepdims=p["keepdims"])],
     [lambda g, out, args, p: _pnorm_weight(args[0], out, p)
      * expand_reduced(g, shape(args[0]), p["axis"], p["keepdims"])],
-    lambda x, ord=2.0, axis=None, keepdims=False: _pnorm(x, ord, axis, keepdims),
+    _pnorm,
     doc="(Σ|x|^p)^(1/p) over the axes (2-norm, Frobenius, any finite p ≠ 0, 1): derivative "
         "sign(x)(|x|/‖x‖)^(p-1) (x/‖x‖ for p = 2); at x = 0 the value and every derivative "
         "are 0 (the subgradient 0, as JAX); for p < 1 zero entries give NaN",
