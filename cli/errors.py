@@ -127,8 +127,7 @@ def classify(exc: BaseException) -> tuple[int, str, list[str]]:
     stderr lines for ``exc`` (any exception)."""
     if isinstance(exc, CliError):
         return exc.exit_code, exc.kind, [f"error: {printable(exc.message)}"]
-    from dualdiff.errors import DomainError, ExpressionError
-    from dualdiff.expr import FloatOverflowError
+    from dualdiff.errors import DomainError, ExpressionError, FloatOverflowError
 
     if isinstance(exc, ExpressionError):
         return USAGE, "usage", _expression_error_lines(exc)

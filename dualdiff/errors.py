@@ -98,3 +98,12 @@ class SymbolicBranchError(DualdiffError, ValueError):
     Piecewise rules (relu, abs at its kink, maximum, ...) choose their branch
     from the value; symbolic differentiation can only pick it at a point.
     """
+
+
+class FloatOverflowError(DomainError):
+    """A call whose exact result exists but is beyond the largest float (``exp(800.0)``).
+
+    A :class:`DomainError` (the function cannot be evaluated at the point in
+    floating point), told apart so messages can say "overflows" rather than
+    "not defined".
+    """

@@ -32,7 +32,7 @@ from dualdiff import finite_diff
 
 QUIZ_POINT = (2.0, 3.0)
 LECTURE_ANSWER = (1208.0, 810.0)
-# 40-digit mpmath values from the lecture notes (DESIGN.md section 7).
+# 40-digit mpmath values of Quiz #1 (the lecture notes' answer, rounded, is [1208, 810]).
 REFERENCE_Y = 412.1914572841211755
 REFERENCE_GRADIENT = (1208.381215126609629, 809.7074792185640812)
 

@@ -88,7 +88,22 @@ CASES.update({
 
 
 # -- shaping and selection (shaping.py, selection.py) -----------------------------------------
+X3 = RNG.uniform(0.5, 2.0, (3, 4, 2))
 CASES.update({
+    np.repeat: ((X, 2), {}), np.tile: ((X, (2, 1)), {}), np.vstack: (([X, Y],), {}),
+    np.hstack: (([X, Y],), {}), np.dstack: (([X, Y],), {}), np.column_stack: (([X, Y],), {}),
+    np.append: ((X, Y), {}), np.split: ((X, 2, 1), {}), np.array_split: ((X, 3, 1), {}),
+    np.hsplit: ((X, 2), {}), np.vsplit: ((X[:2], 2), {}), np.dsplit: ((X3, 2), {}),
+    np.roll: ((X, 1), {}), np.flip: ((X,), {}), np.fliplr: ((X,), {}), np.flipud: ((X,), {}),
+    np.rot90: ((X,), {}), np.pad: ((X, 1), {}), np.rollaxis: ((X3, 2), {}),
+    np.ravel: ((X,), {}), np.atleast_1d: ((X,), {}), np.atleast_2d: ((X,), {}),
+    np.atleast_3d: ((X,), {}), np.copy: ((X,), {}), np.block: (([[X, Y]],), {}),
+    np.broadcast_arrays: ((X, Y[:1]), {}), np.diag: ((X,), {}), np.diagonal: ((X3,), {}),
+    np.diagflat: ((X,), {}), np.tril: ((X,), {}), np.triu: ((X,), {}),
+    np.select: (([MASK, ~MASK], [X, Y]), {}), np.take: ((X, np.array([0, 2, 1])), {}),
+    np.take_along_axis: ((X, np.argsort(X, axis=1)), {}), np.sort: ((X,), {}),
+    np.partition: ((X, 1), {}), np.compress: ((np.array([True, False, True]), X), {}),
+    np.extract: ((MASK, X), {}),
 })
 
 
@@ -107,13 +122,23 @@ KEYWORD_VALUES = {
     "axes": [[(0, 1), (0, 1), (0, 1)]],
     "a_min": [0.9, None], "a_max": [1.2, None], "min": [0.9], "max": [1.4],
     "source": [1, (0, 1)], "destination": [0, (1, 0)],
-    # numpy.linalg
+    "repeats": [3, [1, 0, 2]], "reps": [2, (2, 1)], "A": [X], "tup": [[X, Y]], "arr": [X],
+    "values": [Y], "ary": [X], "indices_or_sections": [2, [1, 3]], "shift": [1, -2, (1, 2)],
+    "m": [X], "k": [1, -1, 2, 5], "pad_width": [1, (1, 2), ((0, 1), (2, 0))],
+    "mode": ["constant", "edge", "reflect", "symmetric", "wrap", "mean", "raise", "clip",
+             "reduced", "complete", "r", "raw"],
+    "start": [0, 1, 3, -1, 5], "arys": [X], "args": [X], "v": [X], "offset": [0, 1, -1, -2, 7],
+    "condlist": [[MASK]], "choicelist": [[X]], "default": [0.5, -2.0], "indices": [[0, 1]],
+    "kth": [0, 2, (0, 2), -1], "kind": ["quicksort", "mergesort", "heapsort", "stable",
+                                        "introselect"],
+    "stable": [True, False, None],
+    # numpy.linalg (also "mode", "offset" above)
     "ord": [None, "fro", "nuc", 1, -1, 2, -2, 3, 0, np.inf, -np.inf],
     "UPLO": ["U", "L", "X"], "upper": [True, False], "full_matrices": [False, True],
-    "compute_uv": [False, True], "hermitian": [True, False],
-    "mode": ["reduced", "complete", "r", "raw"], "rcond": [None, -1, 1e-3], "rtol": [1e-3, None],
-    "tol": [None, 1e-3], "p": [None, 1, -1, 2, -2, np.inf, -np.inf, "fro", "nuc"],
-    "n": [3, -2, 0], "ind": [1, 2], "A": [np.eye(3)], "offset": [1, -2, 0, 7],
+    "compute_uv": [False, True], "hermitian": [True, False], "rcond": [None, -1, 1e-3],
+    "rtol": [1e-3, None], "tol": [None, 1e-3], "p": [None, 1, -1, 2, -2, np.inf, -np.inf, "fro",
+                                                      "nuc"],
+    "n": [3, -2, 0], "ind": [1, 2],
 }
 """Non-default values tried for each keyword; a keyword missing here fails the audit."""
 

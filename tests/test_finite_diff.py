@@ -16,7 +16,7 @@ from dualdiff import finite_diff as fd
 
 EPS = np.finfo(np.float64).eps
 
-# Quiz #1 (DESIGN.md §7), computed with mpmath to 40 digits.
+# Quiz #1 of the lecture notes, computed with mpmath to 40 digits.
 QUIZ_POINT = np.array([2.0, 3.0])
 QUIZ_GRADIENT = np.array([1208.381215126609629, 809.7074792185640812])
 

@@ -1,4 +1,4 @@
-"""The derivative conventions of DESIGN §4, exactly at the kink or edge.
+"""The derivative conventions at kinks and edges (docs/architecture.md), exactly at the kink or edge.
 
 Each convention is checked the four ways a user can meet it: forward and
 reverse mode, on a scalar and on an array (where the kink sits among ordinary

@@ -1,6 +1,6 @@
 """Input types and the numpy protocol: what goes in, what comes out, what is refused.
 
-Contract (DESIGN §3, §6.4, §6.9): ints, bools, float32 and numpy scalars are
+Contract (docs/architecture.md, "values that enter"): ints, bools, float32 and numpy scalars are
 promoted to float64 / Python float in one place; 0-d and empty arrays work in
 every transformation; ``float(dual)`` refuses with a hint; a non-numeric input
 is a ``TypeError`` naming the argument; numpy functions reach the table
@@ -258,7 +258,7 @@ def test_comparisons_give_plain_booleans():
 UNSUPPORTED = [
     ("numpy.fft.fft", lambda x: np.fft.fft(x)),
     ("numpy.cumsum", lambda x: np.cumsum(x)),
-    ("numpy.sort", lambda x: np.sort(x)),
+    ("numpy.histogram", lambda x: np.histogram(x)),
     ("numpy.floor", lambda x: np.floor(x)),
     ("numpy.einsum", lambda x: np.einsum("i,i", x, x)),
 ]

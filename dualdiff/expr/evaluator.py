@@ -23,21 +23,13 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from ..core import primal
-from ..errors import DomainError, ExpressionError, MissingVariableError, UnknownVariableError
+from ..errors import (DomainError, ExpressionError, FloatOverflowError, MissingVariableError,
+                      UnknownVariableError)
 from ..nodes import CONSTANTS, OPERATORS, Call, Node, Num, postorder, to_string
 from ..primitives import REGISTRY, expression_functions
 from .parser import Functions, parse_with_columns, variable_name_problem
 
 _CONST, _VAR, _CALL = 0, 1, 2
-
-
-class FloatOverflowError(DomainError):
-    """A call whose exact result exists but is beyond the largest float (``exp(800.0)``).
-
-    A :class:`~dualdiff.errors.DomainError` (the function cannot be evaluated
-    at the point in floating point), told apart so messages can say
-    "overflows" rather than "not defined".
-    """
 
 
 def _program(outputs: Sequence[Node], slots: Mapping[str, int],

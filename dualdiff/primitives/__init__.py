@@ -36,7 +36,7 @@ from typing import Any, Callable
 
 from . import (arithmetic, composites, construction, contractions, decompositions, elementary,
                indices, linalg, piecewise, reductions, scans, selection, shaping, statistics,
-               structural)
+               structural, updates)
 from . import eigen, linalg_array_api, norms  # noqa: E402  (numpy.linalg, continued)
 from .arithmetic import *  # noqa: F401,F403
 from .composites import *  # noqa: F401,F403
@@ -54,11 +54,12 @@ from .scans import *  # noqa: F401,F403
 from .selection import *  # noqa: F401,F403
 from .shaping import *  # noqa: F401,F403
 from .statistics import *  # noqa: F401,F403
+from .updates import *  # noqa: F401,F403
 from .registry import (ON_REGISTER, REGISTRY, Kind, Primitive, bilinear, elementwise, linear,
                        nonlinear, register, unbroadcast, variadic, zero_derivative)
 from .structural import *  # noqa: F401,F403
 
-_MODULES = (arithmetic, elementary, piecewise, structural, shaping, selection, indices,
+_MODULES = (arithmetic, elementary, piecewise, structural, shaping, selection, updates, indices,
             construction, reductions, statistics, scans, linalg, decompositions, eigen, norms,
             contractions, composites, linalg_array_api)
 
