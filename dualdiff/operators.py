@@ -28,7 +28,7 @@ from .tape import Var
 
 _BINARY: dict[str, Callable] = {
     "add": P.add, "sub": P.sub, "mul": P.mul, "truediv": P.div, "pow": P.pow,
-    "matmul": P.matmul,
+    "matmul": P.matmul, "mod": P.remainder, "floordiv": P.floor_divide,
 }
 _UNARY: dict[str, Callable] = {"neg": P.neg, "abs": P.abs}
 

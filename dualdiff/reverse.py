@@ -69,6 +69,10 @@ def _require_scalar(out: Any, transform: str) -> None:
                         f"{type(out).__name__} of {len(out)}; if the rest is auxiliary data pass "
                         "has_aux=True and return (loss, aux); for several outputs use jacrev or vjp")
     check_output(out, transform)
+    if isinstance(out, (bool, np.bool_)) or (isinstance(out, np.ndarray) and out.dtype.kind == "b"):
+        raise TypeError(f"{transform}: the function returned the truth value {out!r:.40} (a "
+                        "comparison such as np.allclose), which has no derivative; return the "
+                        "number it compares instead")
     if math.prod(shape(out)) != 1:
         raise TypeError(f"{transform} needs a scalar output, got shape {shape(out)}; "
                         "use jacrev or vjp for non-scalar outputs")

@@ -17,6 +17,13 @@ def _cbrt(x):
     return mp.sign(x) * mp.cbrt(abs(x))
 
 
+def _heaviside(x1, x2):
+    """0 for x1 < 0, x2 at x1 = 0, 1 for x1 > 0."""
+    if x1 < 0:
+        return mp.mpf(0)
+    return x2 if x1 == 0 else mp.mpf(1)
+
+
 MPMATH: dict[str, Callable[..., Any]] = {
     "neg": lambda x: -x,
     "add": lambda x, y: x + y,
@@ -56,4 +63,18 @@ MPMATH: dict[str, Callable[..., Any]] = {
     "maximum": lambda x, y: max(x, y),
     "minimum": lambda x, y: min(x, y),
     "sign": mp.sign,
+    "remainder": lambda x, y: x - y * mp.floor(x / y),
+    "fmod": lambda x, y: x - y * (mp.floor(x / y) if x / y >= 0 else mp.ceil(x / y)),
+    "deg2rad": lambda x: x * mp.pi / 180,
+    "rad2deg": lambda x: x * 180 / mp.pi,
+    "conj": mp.conj,
+    "fmax": lambda x, y: max(x, y),
+    "fmin": lambda x, y: min(x, y),
+    "heaviside": _heaviside,
+    "exp2": lambda x: mp.power(2, x),
+    "sinc": mp.sincpi,
+    "logaddexp": lambda x, y: mp.log(mp.exp(x) + mp.exp(y)),
+    "logaddexp2": lambda x, y: mp.log(mp.power(2, x) + mp.power(2, y), 2),
+    "erf": mp.erf,
+    "erfc": mp.erfc,
 }

@@ -84,6 +84,22 @@ CASES.update({
 # -- elementwise additions, indices, construction (elementary.py, piecewise.py, indices.py,
 #    construction.py) ---------------------------------------------------------------------------
 CASES.update({
+    np.sinc: ((X,), {}), np.fix: ((X,), {}), np.round: ((X,), {}), np.around: ((X,), {}),
+    np.nan_to_num: ((X,), {}), np.real: ((X,), {}), np.imag: ((X,), {}),
+    np.real_if_close: ((X,), {}), np.angle: ((X,), {}), np.iscomplex: ((X,), {}),
+    np.isreal: ((X,), {}), np.iscomplexobj: ((X,), {}), np.isrealobj: ((X,), {}),
+    np.argmax: ((X,), {}), np.argmin: ((X,), {}), np.argsort: ((X,), {}),
+    np.nonzero: ((X,), {}), np.flatnonzero: ((X,), {}), np.argwhere: ((X,), {}),
+    np.searchsorted: ((np.sort(X[0]), Y[0]), {}), np.count_nonzero: ((X,), {}),
+    np.zeros_like: ((X,), {}), np.ones_like: ((X,), {}), np.full_like: ((X, Y), {}),
+    # empty_like's values are uninitialised, so no value can be compared: the case fixes every
+    # keyword (tests/test_indices.py checks shape and dtype instead).
+    np.empty_like: ((X,), {"dtype": None, "order": "K", "subok": True, "device": None}),
+    np.isclose: ((X, Y), {}), np.allclose: ((X, Y), {}), np.array_equal: ((X, Y), {}),
+    np.array_equiv: ((X, Y), {}),
+    # retstep=True returns a tuple, which this audit does not compare (tests/test_construction.py
+    # checks it against numpy and finite differences).
+    np.linspace: ((X[0], Y[0]), {"retstep": False}), np.logspace: ((X[0], Y[0]), {}),
 })
 
 
@@ -132,13 +148,19 @@ KEYWORD_VALUES = {
     "kth": [0, 2, (0, 2), -1], "kind": ["quicksort", "mergesort", "heapsort", "stable",
                                         "introselect"],
     "stable": [True, False, None],
-    # numpy.linalg (also "mode", "offset" above)
+    # numpy.linalg (also "mode", "offset" above, "tol", "rtol" below)
     "ord": [None, "fro", "nuc", 1, -1, 2, -2, 3, 0, np.inf, -np.inf],
     "UPLO": ["U", "L", "X"], "upper": [True, False], "full_matrices": [False, True],
     "compute_uv": [False, True], "hermitian": [True, False], "rcond": [None, -1, 1e-3],
-    "rtol": [1e-3, None], "tol": [None, 1e-3], "p": [None, 1, -1, 2, -2, np.inf, -np.inf, "fro",
-                                                      "nuc"],
-    "n": [3, -2, 0], "ind": [1, 2],
+    "p": [None, 1, -1, 2, -2, np.inf, -np.inf, "fro", "nuc"], "n": [3, -2, 0], "ind": [1, 2],
+    # elementwise additions, indices, construction
+    "decimals": [1, -1, 3], "deg": [True], "tol": [1000, 1, 1e-3], "nan": [1.5], "posinf": [1e3, None],
+    "neginf": [-1e3, None], "side": ["right", "left"], "sorter": [np.arange(4), None], "rtol": [0.5, 0.0, 1e-3],
+    "atol": [0.5, 0.0], "equal_nan": [True, False], "device": ["cpu", None], "num": [7, 1, 0],
+    "endpoint": [False, True], "retstep": [True, False], "base": [2.0, 3.0],
+    # data arguments that the cases give positionally (never passed by name)
+    "val": [X], "z": [X], "a1": [X], "a2": [Y], "fill_value": [2.5],
+    "stop": [Y[0]],
 }
 """Non-default values tried for each keyword; a keyword missing here fails the audit."""
 

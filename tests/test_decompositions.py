@@ -173,6 +173,10 @@ def test_repeated_eigenvalues_contract():
         (dw, dv) = dd.jvp(dd.eigh, (a,), (e,))[1]
         assert np.all(np.isfinite(dw)) and not np.all(np.isfinite(dv))
         assert not np.all(np.isfinite(dd.grad(lambda m: dd.sum(dd.eigh(m)[1]))(a)))
+    # the eigenvector of the simple eigenvalue keeps its derivative, in both modes
+    check_modes(lambda m: np.linalg.eigh(m)[1][:, 2], a, second=False)
+    with np.errstate(all="ignore"):
+        assert np.all(np.isfinite(dv[:, 2])) and not np.all(np.isfinite(dv[:, :2]))
     # ... and along perturbations that keep them repeated, each eigenvalue is right too
     keep = np.diag([0.3, 0.3, -0.2])
     assert_close(dd.jvp(dd.eigvalsh, (a,), (keep,))[1], five_point(np.linalg.eigvalsh, a, keep),
@@ -190,7 +194,14 @@ def test_repeated_and_zero_singular_values_contract():
         u, s, vh = dd.jvp(lambda m: dd.svd(m, full_matrices=False), (a,), (e,))[1]
         assert np.all(np.isfinite(s)) and not np.all(np.isfinite(u))
         assert np.all(np.isfinite(dd.grad(lambda m: dd.sum(dd.svd(m)[1]))(a)))
-        assert not np.all(np.isfinite(dd.grad(lambda m: dd.sum(dd.svd(m)[0][:, 0]))(a)))
+        # per singular vector: the pair of σ = 2 (simple) keeps its derivative, σ = 1 (twice) not
+        assert not np.all(np.isfinite(dd.grad(lambda m: dd.sum(dd.svd(m)[0][:, 1]))(a)))
+        assert np.all(np.isfinite(u[:, 0])) and not np.all(np.isfinite(u[:, 1:]))
+    def first(m):  # u₀u₀ᵀ: LAPACK flips u₀'s sign under perturbations of this diagonal matrix
+        u0 = np.linalg.svd(m, full_matrices=False)[0][:, 0]
+        return u0[:, None] * u0[None, :]
+
+    check_modes(first, a, second=False)
     z = np.vstack([np.diag([2.0, 1.0, 0.0]), np.zeros((1, 3))])  # a zero singular value, 4x3
     with np.errstate(all="ignore"):
         u, s, vh = dd.jvp(lambda m: dd.svd(m, full_matrices=False), (z,), (e,))[1]

@@ -226,6 +226,19 @@ def test_pinv_rank_deficient_along_rank_preserving_directions():
     assert_close(dd.jvp(dd.pinv, (a,), (e,))[1], five_point(np.linalg.pinv, a, e), "pinv")
 
 
+def test_truncated_pinv_is_differentiated_exactly():
+    # cut-offs that discard singular values that are not negligible: V_r S_r⁻¹ U_rᵀ through svd
+    s = np.linalg.svd(A3, compute_uv=False)
+    assert s[2] < 0.5 * s[0] < s[1] or s[1] < 0.5 * s[0]
+    check_modes(lambda a: np.linalg.pinv(a, rtol=0.5), A3)
+    check_modes(lambda a: np.linalg.pinv(a, rcond=0.3, hermitian=True), A3)
+    stack = np.stack([np.diag([3.0, 2.0, 0.5]), np.diag([3.0, 0.5, 0.4])]) + 0.01 * RNG.normal(
+        size=(2, 3, 3))  # the cut-off keeps 2 singular values of one and 1 of the other
+    f = lambda a: np.linalg.pinv(a, rcond=np.array([0.3, 0.3]))  # noqa: E731
+    assert_value(f(dd.Dual(stack, np.ones_like(stack))), f(stack))
+    check_modes(f, stack)
+
+
 def test_matrix_power_zero_is_a_constant_identity():
     out = dd.matrix_power(dd.Dual(STACK, np.ones_like(STACK)), 0)
     assert not isinstance(out, dd.Box)

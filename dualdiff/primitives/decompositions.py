@@ -5,10 +5,11 @@ them into one array: each factor flattened over its matrix axes, concatenated
 along the last axis (the leading batch axes stay). The entry's rules unpack
 ``out`` and the cotangent with :func:`unpack`, a ``getitem`` and a ``reshape``,
 so they stay differentiable; the public functions unpack the result into
-numpy's own namedtuples. A factor the user does not read gets a zero
-cotangent, and a rule skips the terms such a zero would multiply by
-something infinite (repeated or zero singular values), so that, e.g., the
-singular values keep a finite derivative when the singular vectors have none.
+numpy's own namedtuples. A factor (or column) the user does not read gets
+a zero cotangent, and the rules keep such a zero from multiplying something
+infinite (repeated or zero singular values) into NaN (:func:`masked`), so
+that, e.g., the singular values keep a finite derivative when some singular
+vectors have none.
 
 Where numpy reads only one triangle of its input (cholesky, ``hermitian=True``),
 the public function first rebuilds the symmetric matrix from that triangle
@@ -26,7 +27,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..core import bind, is_finite_everywhere, ndim, primal, shape
+from ..core import (COTANGENT_BATCH_LEVELS, RowSweepNeeded, bind, is_finite_everywhere, ndim,
+                    primal, shape)
 from .keywords import refusal
 from .linalg import (T, result_type, diagonal_matrix, diagonal_of, is_box, matmul,
                      require_stack, solve)
@@ -97,11 +99,21 @@ def inverse_gaps(values: Any) -> Any:
         return 1.0 / (gaps + eye) - eye
 
 
-def needed(cotangent: Any, factor_finite: bool) -> bool:
-    """Whether a rule must compute a term ``factor ∘ cotangent``: always when the factor is
-    finite; when it is not (repeated or zero singular values), only for a nonzero cotangent,
-    so that an unused factor (a zero cotangent) leaves the others' derivatives finite."""
-    return factor_finite or bool(np.any(primal(cotangent) != 0.0))
+def masked(factor: Any, x: Any) -> Any:
+    """``factor ∘ x``, exactly 0 wherever ``x`` is 0 even where the factor is inf.
+
+    The factors 1/(λ_j - λ_i) and 1/s are infinite at repeated eigenvalues or
+    singular values and at zero singular values. A factor (column) the user
+    does not read has a zero cotangent, and this keeps inf·0 from turning it
+    into NaN, so the factors that are differentiable keep finite derivatives
+    (the same convention as the elementwise rules' zero-cotangent mask).
+    """
+    if is_finite_everywhere(factor):
+        return factor * x
+    if getattr(x, "_level", None) in COTANGENT_BATCH_LEVELS:
+        raise RowSweepNeeded  # a batch of cotangents: each row has its own zeros
+    with np.errstate(invalid="ignore"):
+        return where(np.asarray(primal(x)) == 0.0, 0.0, factor * x)
 
 
 # ---------------------------------------------------------------------------
@@ -274,11 +286,12 @@ def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True,
         hermitian: bool = False) -> Any:
     """numpy.linalg.svd: ``SVDResult(U, S, Vh)``, or the singular values alone.
 
-    Contracts: U and Vh need distinct singular values (and, for a non-square
-    matrix, nonzero ones); otherwise their derivatives are not finite (inf or
-    NaN), while the singular values' stay finite (at repeated singular values
-    diag(Uᵀ dA V) for numpy's U, V: right for functions symmetric in the
-    repeated ones, such as their sum). With ``full_matrices=True`` and a
+    Contracts: a pair of singular vectors needs its singular value to be
+    distinct from the others (and, for a non-square matrix, nonzero);
+    otherwise its derivative is not finite (inf or NaN), while the other
+    vectors and all singular values keep finite ones (at repeated singular
+    values diag(Uᵀ dA V) for numpy's U, V: right for functions symmetric in
+    the repeated ones, such as their sum). With ``full_matrices=True`` and a
     non-square matrix, the extra columns of U (rows of Vh) move with the
     smallest rotation (dU₂ = -U₁ dU₁ᵀ U₂). ``hermitian=True`` reads the
     lower triangle only, as numpy.
@@ -360,25 +373,22 @@ def _svd_vjp(g, out, args, p):
     gv = T(gvh)
     gu1, gv1 = columns(gu, 0, k), columns(gv, 0, k)
     f = inverse_gaps(s * s)
-    gaps_finite = is_finite_everywhere(f)
-    invertible = bool(np.all(primal(s) != 0.0))
-    inner = diagonal_matrix(gs)
-    if needed(gu1, gaps_finite):
-        inner = inner + f * (matmul(T(u1), gu1) - matmul(T(gu1), u1)) * s_row
-    if needed(gv1, gaps_finite):
-        inner = inner + T(s_row) * (f * (matmul(T(v1), gv1) - matmul(T(gv1), v1)))
+    with np.errstate(divide="ignore"):
+        inv_s = 1.0 / s_row  # inf at zero singular values: only ever used through masked()
+    inner = diagonal_matrix(gs) + masked(f, matmul(T(u1), gu1) - matmul(T(gu1), u1)) * s_row
+    inner = inner + T(s_row) * masked(f, matmul(T(v1), gv1) - matmul(T(gv1), v1))
     ga = matmul(u1, matmul(inner, T(v1)))
-    if m > k and needed(gu, invertible):
-        ga = ga + matmul((gu1 - matmul(u1, matmul(T(u1), gu1))) / s_row, T(v1))
+    if m > k:
+        ga = ga + matmul(masked(inv_s, gu1 - matmul(u1, matmul(T(u1), gu1))), T(v1))
         if full:
             u2 = columns(u, k)
-            ga = ga - matmul(matmul(u2, matmul(T(columns(gu, k)), u1)) / s_row, T(v1))
-    if n > k and needed(gv, invertible):
+            ga = ga - matmul(masked(inv_s, matmul(u2, matmul(T(columns(gu, k)), u1))), T(v1))
+    if n > k:
         gv1t = T(gv1)
-        ga = ga + matmul(u1, (gv1t - matmul(matmul(gv1t, v1), T(v1))) / T(s_row))
+        ga = ga + matmul(u1, masked(T(inv_s), gv1t - matmul(matmul(gv1t, v1), T(v1))))
         if full:
             v2 = columns(v, k)
-            ga = ga - matmul(u1, matmul(matmul(T(v1), columns(gv, k)) / T(s_row), T(v2)))
+            ga = ga - matmul(u1, matmul(masked(T(inv_s), matmul(T(v1), columns(gv, k))), T(v2)))
     return ga
 
 
@@ -390,9 +400,9 @@ def _svd_sample_call(a: Any) -> Any:
 _svd = nonlinear(
     "svd", _svd_impl, [_svd_jvp], [_svd_vjp], svd,
     doc="dP = U₁ᵀdA V₁, ds = diag(dP), dU = U₁(F∘(dP S + S dPᵀ)) + (I - U₁U₁ᵀ)dA V₁S⁻¹, "
-        "dV likewise, F_ij = 1/(s_j² - s_i²): U and V need distinct (and, non-square, nonzero) "
-        "singular values, else their derivatives are not finite; unused factors do not spoil "
-        "the others",
+        "dV likewise, F_ij = 1/(s_j² - s_i²): a singular vector needs its singular value "
+        "distinct (and, non-square, nonzero), else its derivative is inf/NaN; the other "
+        "vectors and the singular values stay finite",
     samples=lambda rng: (rng.normal(size=(4, 3)),), sample_call=_svd_sample_call,
     numpy=[np.linalg.svd])
 

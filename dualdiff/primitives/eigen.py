@@ -13,11 +13,11 @@ F_ij = 1/(λ_j - λ_i) (0 on the diagonal):
 Repeated eigenvalues: a single eigenvalue is not differentiable there; the
 rule gives diag(Vᵀ dA V) for numpy's V, which is right for every function
 symmetric in the repeated eigenvalues (their sum, a trace, log det) and for
-perturbations that keep them repeated. Eigenvectors have no derivative there:
-theirs comes out inf or NaN (forward mode always; reverse mode when the
-eigenvectors' cotangent is nonzero), while unused eigenvectors leave the
-eigenvalues' derivative finite. Complex eigenvalues are refused by name:
-dualdiff differentiates real functions only.
+perturbations that keep them repeated. An eigenvector whose eigenvalue is
+repeated has no derivative: its derivative comes out inf or NaN, in both
+modes, while the other eigenvectors and all eigenvalues keep finite (and
+right) ones. Complex eigenvalues are refused by name: dualdiff
+differentiates real functions only.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from ..core import bind, is_finite_everywhere, shape
+from ..core import bind, shape
 from ..errors import DomainError
-from .decompositions import inverse_gaps, needed, pack, pack_values, symmetric_from, unpack
+from .decompositions import inverse_gaps, masked, pack, pack_values, symmetric_from, unpack
 from .linalg import (T, result_type, diagonal_matrix, diagonal_of, is_box, matmul,
                      require_stack, solve)
 from .reductions import sum
@@ -102,10 +102,7 @@ def _eigh_jvp(t, out, args, p, batched):
 def _eigh_vjp(g, out, args, p):
     w, v = unpack(out, _cores(args[0]))
     gw, gv = unpack(g, _cores(args[0]))
-    inner = diagonal_matrix(gw)
-    f = inverse_gaps(w)
-    if needed(gv, is_finite_everywhere(f)):
-        inner = inner + f * matmul(T(v), gv)
+    inner = diagonal_matrix(gw) + masked(inverse_gaps(w), matmul(T(v), gv))
     return matmul(v, matmul(inner, T(v)))
 
 
@@ -114,7 +111,7 @@ _eigh = nonlinear(
     [_eigh_jvp], [_eigh_vjp], eigh,
     doc="dλ = diag(Vᵀ dA V), dV = V(F∘(Vᵀ dA V)), F_ij = 1/(λ_j - λ_i), with respect to the "
         "UPLO triangle; repeated eigenvalues: eigenvalue derivatives right for symmetric "
-        "functions of them, eigenvector derivatives inf/NaN",
+        "functions of them, their eigenvectors' derivatives inf/NaN (the others finite)",
     samples=lambda rng: (_spread_spectrum(rng, symmetric=True),),
     sample_call=_sample_call(eigh), numpy=[np.linalg.eigh])
 
@@ -184,10 +181,7 @@ def _eig_jvp(t, out, args, p, batched):
 def _eig_vjp(g, out, args, p):
     w, v = unpack(out, _cores(args[0]))
     gw, gv = unpack(g, _cores(args[0]))
-    inner = diagonal_matrix(gw)
-    f = inverse_gaps(w)
-    if needed(gv, is_finite_everywhere(f)):
-        inner = inner + f * matmul(T(v), _unit_columns(v, gv))
+    inner = diagonal_matrix(gw) + masked(inverse_gaps(w), matmul(T(v), _unit_columns(v, gv)))
     return solve(T(v), matmul(inner, T(v)))  # V⁻ᵀ (diag(ḡ_λ) + F∘(Vᵀḡ_V)) Vᵀ
 
 

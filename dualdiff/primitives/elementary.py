@@ -1,5 +1,6 @@
 """Elementary functions: exponentials, logarithms, powers, roots, trigonometric,
-hyperbolic, and the smooth activations sigmoid and softplus.
+hyperbolic, sinc, logaddexp, the error function, and the smooth activations sigmoid,
+softplus and gelu.
 
 Each entry gives one partial derivative per argument, written with dualdiff's
 own functions (so it is differentiable again), and reuses the output where
@@ -18,14 +19,16 @@ from typing import Any
 
 import numpy as np
 
-from ..core import known_primal
+from ..core import known_primal, primal
+from ._erf import erf_array, erfc_array
 from .arithmetic import div, square
 from .registry import elementwise
 from .structural import where
 
 __all__ = ["exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "cbrt", "pow",
            "sin", "cos", "tan", "arcsin", "arccos", "arctan", "arctan2", "sinh", "cosh", "tanh",
-           "arcsinh", "arccosh", "arctanh", "hypot", "sigmoid", "softplus"]
+           "arcsinh", "arccosh", "arctanh", "hypot", "sigmoid", "softplus", "exp2", "sinc",
+           "logaddexp", "logaddexp2", "erf", "erfc", "gelu"]
 
 _R = [(-3.0, 3.0)]
 _POS = [(0.05, 5.0)]
@@ -179,3 +182,155 @@ softplus = elementwise("softplus", lambda x: np.logaddexp(0.0, x), lambda out, x
 
 METHODS = {"exp": exp, "log": log, "sin": sin, "cos": cos, "tanh": tanh, "sqrt": sqrt}
 """Not ndarray methods, but part of dualdiff's API since the start (``x.exp()``)."""
+
+
+# Base-2 exponential and the normalised sinc
+exp2 = elementwise("exp2", np.exp2, lambda out, x: out * _LN2,
+                   scalar_impl=getattr(math, "exp2", None) or (lambda x: math.pow(2.0, x)),
+                   doc="2ˣ·ln 2 (reuses the output)", domain=_R, edges=[(-1030.0,), (40.0,)],
+                   numpy=[np.exp2])
+
+
+def _sinc_scalar(x: float) -> float:
+    y = math.pi * (x if x != 0.0 else 1e-20)  # numpy's own formula, so floats and arrays agree
+    return math.sin(y) / y
+
+
+_SINC_SERIES_BELOW = 0.1
+# sinc'(x) = x·Σ_{k≥1} c_k x^{2(k-1)}, c_k = (-1)^k π^{2k}·2k/(2k+1)!; 9 terms reach below
+# 1e-19 relative at |x| = 0.1, and their derivatives (sinc'' ...) as well.
+_SINC_DX_SERIES = tuple((-1) ** k * math.pi ** (2 * k) * 2 * k / math.factorial(2 * k + 1)
+                        for k in range(1, 10))
+
+
+def _sinc_dx_series(x):
+    """sinc'(x) for small |x| as a polynomial: exact at 0 (0) and differentiable again."""
+    u = x * x
+    s = _SINC_DX_SERIES[-1]
+    for c in reversed(_SINC_DX_SERIES[:-1]):
+        s = s * u + c
+    return x * s
+
+
+def _sinc_dx(out, x):
+    """(cos(πx) - sinc(x))/x, and its Taylor polynomial for |x| < 0.1.
+
+    The quotient has a removable singularity at 0 and cancels near it; the
+    polynomial gives sinc'(0) = 0 and sinc''(0) = -π²/3 exactly, and is
+    differentiated like any other expression.
+    """
+    px = primal(x)
+    if type(px) is float:
+        if abs(px) < _SINC_SERIES_BELOW:
+            return _sinc_dx_series(x)
+        return div(cos(math.pi * x) - out, x)
+    small = np.abs(px) < _SINC_SERIES_BELOW
+    if not small.any():
+        return div(cos(math.pi * x) - out, x)
+    if small.all():
+        return _sinc_dx_series(x)
+    safe = where(small, 1.0, x)
+    return where(small, _sinc_dx_series(x), div(cos(math.pi * safe) - out, safe))
+
+
+sinc = elementwise("sinc", np.sinc, _sinc_dx, scalar_impl=_sinc_scalar,
+                   doc="(cos(πx) - sinc(x))/x (numpy's normalised sinc, sin(πx)/(πx)); "
+                       "sinc'(0) = 0 and sinc''(0) = -π²/3 (a Taylor polynomial for |x| < 0.1)",
+                   domain=[(-0.9, 0.9)],
+                   edges=[(0.0,), (1e-9,), (0.0999,), (0.1,), (-2.5,), (1.5,)], numpy=[np.sinc])
+
+
+# log(eˣ + eʸ) and its base-2 twin
+def _logaddexp_scalar(x: float, y: float) -> float:
+    if x == y:
+        return x + _LN2  # also ±inf: numpy's convention
+    d = x - y
+    if d > 0.0:
+        return x + math.log1p(math.exp(-d))
+    if d <= 0.0:
+        return y + math.log1p(math.exp(d))
+    return d  # NaN
+
+
+def _logaddexp2_scalar(x: float, y: float) -> float:
+    if x == y:
+        return x + 1.0
+    d = x - y
+    if d > 0.0:
+        return x + math.log1p(2.0 ** -d) / _LN2
+    if d <= 0.0:
+        return y + math.log1p(2.0 ** d) / _LN2
+    return d
+
+
+def _softmax_weight(x, y, scale):
+    """∂out/∂x = exp(x - out) = σ(x - y) (base e, ``scale`` 1) or 2^(x - out) = σ((x - y)·ln 2).
+
+    σ of the difference rather than exp(x - out): the same number without the
+    rounding of out (at x = y = 1000, exactly 0.5). Where x - y is NaN with no
+    NaN argument (x = y = ±inf), the limit along the diagonal, 0.5.
+    """
+    with np.errstate(invalid="ignore"):
+        d = x - y
+    pd = primal(d)
+    if type(pd) is float:
+        if pd == pd:
+            return sigmoid(d if scale == 1.0 else d * scale)
+        px, py = primal(x), primal(y)
+        return pd if px != px or py != py else 0.5
+    px, py = primal(x), primal(y)
+    limit = np.isnan(pd) & ~np.isnan(px) & ~np.isnan(py)
+    if limit.any():
+        d = where(limit, 0.0, d)  # σ(0) = 0.5, the limit
+    return sigmoid(d if scale == 1.0 else d * scale)
+
+
+logaddexp = elementwise(
+    "logaddexp", np.logaddexp,
+    lambda out, x, y: _softmax_weight(x, y, 1.0),
+    lambda out, x, y: _softmax_weight(y, x, 1.0),
+    scalar_impl=_logaddexp_scalar,
+    doc="∂/∂x = exp(x - out) = σ(x - y), ∂/∂y = σ(y - x) (the softmax weights, computed from "
+        "the difference: never overflowing, exactly 0.5 at a tie); at x = y = ±inf 0.5 each; "
+        "with one argument -inf, 0 for it and 1 for the other",
+    domain=[(-3.0, 3.0), (-3.0, 3.0)], edges=[(0.5, 0.5), (-800.0, 2.0), (700.0, 710.0)],
+    numpy=[np.logaddexp])
+logaddexp2 = elementwise(
+    "logaddexp2", np.logaddexp2,
+    lambda out, x, y: _softmax_weight(x, y, _LN2),
+    lambda out, x, y: _softmax_weight(y, x, _LN2),
+    scalar_impl=_logaddexp2_scalar,
+    doc="∂/∂x = 2^(x - out) = σ((x - y)·ln 2), ∂/∂y likewise (never overflowing, exactly 0.5 "
+        "at a tie); at x = y = ±inf 0.5 each; with one argument -inf, 0 for it and 1 for "
+        "the other",
+    domain=[(-3.0, 3.0), (-3.0, 3.0)], edges=[(0.5, 0.5), (-1200.0, 2.0), (1000.0, 1020.0)],
+    numpy=[np.logaddexp2])
+
+
+# The error function (numpy has none: see ._erf for the implementation)
+_2_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+erf = elementwise("erf", erf_array, lambda out, x: _2_SQRT_PI * exp(-(x * x)),
+                  scalar_impl=math.erf, doc="2/√π·exp(-x²)", domain=_R,
+                  edges=[(0.0,), (1e-12,), (0.46875,), (4.0,), (6.0,), (-5.5,)])
+erfc = elementwise("erfc", erfc_array, lambda out, x: -_2_SQRT_PI * exp(-(x * x)),
+                   scalar_impl=math.erfc,
+                   doc="-2/√π·exp(-x²) (erfc computed directly: no 1 - erf in the tail)",
+                   domain=[(-3.0, 5.0)], edges=[(0.0,), (10.0,), (26.0,), (-6.0,), (4.0,)])
+
+
+def gelu(x: Any, approximate: bool = False) -> Any:
+    """The Gaussian error linear unit x·Φ(x), built from the table (numpy has none).
+
+    ``approximate=False``: 0.5·x·(1 + erf(x/√2)), computed as 0.5·x·erfc(-x/√2),
+    the same function without the cancellation of 1 + erf for x ≪ 0.
+    ``approximate=True``: the tanh form 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³))),
+    computed as x·σ(2√(2/π)(x + 0.044715x³)) (1 + tanh z = 2σ(2z), no cancellation).
+    """
+    if approximate:
+        return x * sigmoid(_GELU_TANH * (x + 0.044715 * (x * x * x)))
+    return 0.5 * x * erfc(x * -_SQRT_HALF)
+
+
+_SQRT_HALF = math.sqrt(0.5)
+_GELU_TANH = 2.0 * math.sqrt(2.0 / math.pi)

@@ -26,7 +26,7 @@ from ..core import Box, bind, ndim, primal, shape
 from .keywords import NoValue, given, no_out
 from .reductions import prod, sum
 from .registry import align_batched, bilinear, nonlinear, unbroadcast
-from .structural import batch_size, moveaxis, reshape, swapaxes, transpose, where
+from .structural import batch_size, getitem, moveaxis, reshape, stack, swapaxes, transpose, where
 
 __all__ = ["matmul", "det", "slogdet", "inv", "solve", "pinv", "matrix_power", "lstsq",
            "multi_dot", "matrix_rank", "tensorinv", "tensorsolve"]
@@ -303,17 +303,57 @@ _solve = nonlinear(
 def pinv(a: Any, rcond: Any = None, hermitian: bool = False, *, rtol: Any = NoValue) -> Any:
     """numpy.linalg.pinv (stacks, ``rcond``/``rtol`` cut-offs, ``hermitian``).
 
-    The cut-offs only decide the rank (no derivative flows through them).
-    With ``hermitian=True`` numpy reads the lower triangle only, and so does
-    the derivative.
+    The cut-offs only decide which singular values count as zero (no
+    derivative flows through them). When the discarded ones are negligible
+    (the matrix has the rank pinv sees), the entry's closed form is used;
+    when the cut-off discards singular values that are not (a truncated
+    pseudo-inverse V_r S_r⁻¹ U_rᵀ), pinv is built from ``svd`` instead, whose
+    rule gives the exact derivative of the truncation. With
+    ``hermitian=True`` numpy reads the lower triangle only, and so does the
+    derivative.
     """
     require_stack(a, "pinv", square=hermitian)
-    if hermitian and is_box(a):
-        from .decompositions import symmetric_from  # noqa: PLC0415
-        a = symmetric_from(a, lower=True)
     params = {"rcond": primal(rcond), "hermitian": bool(hermitian),
               "rtol": primal(rtol) if given(rtol) else NoValue}
-    return bind(_pinv, (a,), params)
+    if not is_box(a):
+        return bind(_pinv, (a,), params)
+    from .decompositions import svd, symmetric_from  # noqa: PLC0415  (they need this module)
+    if hermitian:
+        a = symmetric_from(a, lower=True)
+    keep = _kept_singular_values(primal(a), **params)
+    if keep is None:
+        return bind(_pinv, (a,), params)
+    u, s, vh = svd(a, full_matrices=False, hermitian=bool(hermitian))
+    return _truncated_pinv(u, s, vh, keep)
+
+
+def _kept_singular_values(a: np.ndarray, rcond: Any, hermitian: bool, rtol: Any) -> Any:
+    """numpy's mask of the singular values pinv keeps, or None when the discarded ones are
+    negligible (at most √eps times the smallest kept one, so the closed form is exact)."""
+    if rcond is not None and given(rtol):
+        raise ValueError("`rtol` and `rcond` can't be both set.")
+    if rcond is None:
+        rcond = 1e-15 if not given(rtol) else (
+            max(a.shape[-2:]) * np.finfo(np.float64).eps if rtol is None else rtol)
+    s = np.linalg.svd(a, compute_uv=False, hermitian=hermitian)
+    if s.shape[-1] == 0:
+        return None
+    keep = s > np.asarray(rcond)[..., None] * np.max(s, axis=-1, keepdims=True)
+    smallest_kept = np.min(np.where(keep, s, np.inf), axis=-1, keepdims=True)
+    if np.all(np.where(keep, 0.0, s) <= np.sqrt(np.finfo(np.float64).eps) * smallest_kept):
+        return None
+    return keep
+
+
+def _truncated_pinv(u: Any, s: Any, vh: Any, keep: np.ndarray) -> Any:
+    """V_r S_r⁻¹ U_rᵀ from the kept singular triplets (matrix by matrix if the ranks differ)."""
+    ranks = np.sum(keep, axis=-1)
+    if np.ndim(ranks) and np.any(ranks != np.ravel(ranks)[0]):
+        return stack([_truncated_pinv(u[i], s[i], vh[i], keep[i]) for i in range(len(keep))])
+    r = int(np.ravel(ranks)[0])
+    s_r = getitem(s, (Ellipsis, slice(0, r)))
+    v_r = T(getitem(vh, (Ellipsis, slice(0, r), slice(None)))) / reshape(s_r, shape(s_r)[:-1] + (1, r))
+    return matmul(v_r, T(getitem(u, (Ellipsis, slice(0, r)))))
 
 
 def _pinv_impl(a, rcond, hermitian, rtol):
@@ -349,7 +389,8 @@ _pinv = nonlinear(
     doc="dA⁺ = -A⁺dA A⁺ + A⁺A⁺ᵀdAᵀ(I - AA⁺) + (I - A⁺A)dAᵀA⁺ᵀA⁺ (Golub & Pereyra): exact "
         "where the rank is locally constant; at a rank-deficient A (singular values below the "
         "cut-off count as zero) it is the derivative along perturbations that keep the rank, "
-        "since pinv jumps under the others",
+        "since pinv jumps under the others. A cut-off that discards singular values that are "
+        "not negligible goes through svd instead (the truncated pseudo-inverse)",
     samples=lambda rng: (rng.normal(size=(2, 4, 3)),), numpy=[np.linalg.pinv])
 
 
