@@ -268,8 +268,10 @@ def refuse_unknown(func: Any, method: str | None = None) -> NoDerivativeRule:
     module = getattr(func, "__module__", None) or "numpy"
     name = getattr(func, "__name__", repr(func))
     full = f"{module}.{name}" + (f".{method}" if method else "")
+    why = ("; its result is complex and dualdiff differentiates real functions only"
+           if module == "numpy.fft" else "")
     return NoDerivativeRule(
-        f"no derivative rule for {full}; to differentiate through it, give the function that "
+        f"no derivative rule for {full}{why}; to differentiate through it, give the function that "
         "calls it a rule with dualdiff.custom_jvp or dualdiff.custom_vjp (dualdiff.custom_primitive "
         "for an elementwise function)")
 

@@ -50,8 +50,29 @@ CASES = {
 # Each part of the numpy surface lists its functions in its own block below (one block per
 # module group, so that changes to different parts never touch the same lines).
 
-# -- numpy.linalg (dualdiff/primitives/linalg.py, decompositions.py) --------------------------
+# -- numpy.linalg (dualdiff/primitives/linalg.py, decompositions.py, eigen.py, norms.py) -------
+_LA = np.random.default_rng(14)
+_LA_SQ = _LA.normal(size=(3, 3)) + 3.0 * np.eye(3)  # well conditioned
+_LA_SPD = _LA_SQ @ _LA_SQ.T
+_LA_P = np.eye(3) + 0.2 * _LA.normal(size=(3, 3))
+_LA_REAL_SPECTRUM = _LA_P @ np.diag([-1.0, 0.5, 2.0]) @ np.linalg.inv(_LA_P)
+_LA_TENSOR = (_LA.normal(size=(6, 6)) + 6.0 * np.eye(6)).reshape(2, 3, 6)
 CASES.update({
+    np.linalg.det: ((_LA_SQ,), {}), np.linalg.slogdet: ((_LA_SQ,), {}),
+    np.linalg.inv: ((_LA_SQ,), {}), np.linalg.solve: ((_LA_SQ, X), {}),
+    np.linalg.pinv: ((_LA_SQ,), {}), np.linalg.matrix_power: ((_LA_SQ, 3), {}),
+    np.linalg.lstsq: ((X.T, _LA.normal(size=4)), {}), np.linalg.multi_dot: (([X, Y.T, X],), {}),
+    np.linalg.matrix_rank: ((X,), {}), np.linalg.tensorinv: ((_LA_TENSOR,), {}),
+    np.linalg.tensorsolve: ((_LA_TENSOR, X[:2, :3]), {}), np.linalg.matmul: ((X, Y.T), {}),
+    np.linalg.cholesky: ((_LA_SPD,), {}), np.linalg.qr: ((X,), {}), np.linalg.svd: ((X,), {}),
+    np.linalg.svdvals: ((X,), {}), np.linalg.eigh: ((_LA_SPD,), {}),
+    np.linalg.eigvalsh: ((_LA_SPD,), {}), np.linalg.eig: ((_LA_REAL_SPECTRUM,), {}),
+    np.linalg.eigvals: ((_LA_REAL_SPECTRUM,), {}), np.linalg.norm: ((X,), {}),
+    np.linalg.vector_norm: ((X,), {}), np.linalg.matrix_norm: ((X,), {}),
+    np.linalg.cond: ((_LA_SQ,), {}), np.linalg.matrix_transpose: ((X,), {}),
+    np.linalg.vecdot: ((X, Y), {}), np.linalg.outer: ((X[0], Y[0]), {}),
+    np.linalg.diagonal: ((X,), {}), np.linalg.trace: ((X,), {}),
+    np.linalg.tensordot: ((X, Y.T), {}), np.linalg.cross: ((X[:, :3], Y[:, :3]), {}),
 })
 
 
@@ -128,15 +149,21 @@ KEYWORD_VALUES = {
     "repeats": [3, [1, 0, 2]], "reps": [2, (2, 1)], "A": [X], "tup": [[X, Y]], "arr": [X],
     "values": [Y], "ary": [X], "indices_or_sections": [2, [1, 3]], "shift": [1, -2, (1, 2)],
     "m": [X], "k": [1, -1, 2, 5], "pad_width": [1, (1, 2), ((0, 1), (2, 0))],
-    "mode": ["constant", "edge", "reflect", "symmetric", "wrap", "mean", "raise", "clip"],
-    "start": [0, 1, 3, -1, 5], "arys": [X], "args": [X], "v": [X], "offset": [0, 1, -1, 7],
+    "mode": ["constant", "edge", "reflect", "symmetric", "wrap", "mean", "raise", "clip",
+             "reduced", "complete", "r", "raw"],
+    "start": [0, 1, 3, -1, 5], "arys": [X], "args": [X], "v": [X], "offset": [0, 1, -1, -2, 7],
     "condlist": [[MASK]], "choicelist": [[X]], "default": [0.5, -2.0], "indices": [[0, 1]],
     "kth": [0, 2, (0, 2), -1], "kind": ["quicksort", "mergesort", "heapsort", "stable",
                                         "introselect"],
     "stable": [True, False, None],
+    # numpy.linalg (also "mode", "offset" above, "tol", "rtol" below)
+    "ord": [None, "fro", "nuc", 1, -1, 2, -2, 3, 0, np.inf, -np.inf],
+    "UPLO": ["U", "L", "X"], "upper": [True, False], "full_matrices": [False, True],
+    "compute_uv": [False, True], "hermitian": [True, False], "rcond": [None, -1, 1e-3],
+    "p": [None, 1, -1, 2, -2, np.inf, -np.inf, "fro", "nuc"], "n": [3, -2, 0], "ind": [1, 2],
     # elementwise additions, indices, construction
-    "decimals": [1, -1, 3], "deg": [True], "tol": [1000, 1], "nan": [1.5], "posinf": [1e3, None],
-    "neginf": [-1e3, None], "side": ["right", "left"], "sorter": [np.arange(4), None], "rtol": [0.5, 0.0],
+    "decimals": [1, -1, 3], "deg": [True], "tol": [1000, 1, 1e-3], "nan": [1.5], "posinf": [1e3, None],
+    "neginf": [-1e3, None], "side": ["right", "left"], "sorter": [np.arange(4), None], "rtol": [0.5, 0.0, 1e-3],
     "atol": [0.5, 0.0], "equal_nan": [True, False], "device": ["cpu", None], "num": [7, 1, 0],
     "endpoint": [False, True], "retstep": [True, False], "base": [2.0, 3.0],
     # data arguments that the cases give positionally (never passed by name)
@@ -224,24 +251,31 @@ def _check_call(func, args, kwargs, name, keyword):
         return
     assert numpy_error is None, (
         f"{name}(..., {keyword}={kwargs[keyword]!r}) answered where numpy raises {numpy_error!r}")
-    if isinstance(result, tuple):  # several outputs (average(..., returned=True)): each on its own
-        for k in range(len(result)):
-            _check_call(lambda *a, k=k, **kw: func(*a, **kw)[k], args, kwargs, name, keyword)
-        return
-    value = primal(result.value if isinstance(result, dd.Dual) else result)
+    results, expecteds = _parts(result), _parts(expected)  # namedtuples (eigh, svd, ...) by part
+    assert len(results) == len(expecteds), f"{name}: {len(results)} results, numpy has {len(expecteds)}"
     rtol = 1e-5 if kwargs.get("dtype") in (np.float32,) else 1e-12  # float32: numpy rounds
-    np.testing.assert_allclose(value, np.asarray(expected, dtype=float), rtol=rtol, atol=1e-12,
-                               err_msg=f"{name} with {keyword}={kwargs[keyword]!r}")
-    if not pairs or not isinstance(result, dd.Dual):
+    for part, want in zip(results, expecteds):
+        value = primal(part.value if isinstance(part, dd.Dual) else part)
+        np.testing.assert_allclose(value, np.asarray(want, dtype=float), rtol=rtol, atol=1e-12,
+                                   err_msg=f"{name} with {keyword}={kwargs[keyword]!r}")
+    if not pairs or not any(isinstance(part, dd.Dual) for part in results):
         return
     h = 1e-6
     if call_kwargs.get("dtype") is np.float32:  # dualdiff promotes float32 to float64
         call_kwargs["dtype"] = np.float64
-    plus = func(*[_shifted(a, pairs, h) for a in args], **call_kwargs)
-    minus = func(*[_shifted(a, pairs, -h) for a in args], **call_kwargs)
-    fd = (np.asarray(plus, dtype=float) - np.asarray(minus, dtype=float)) / (2 * h)
-    np.testing.assert_allclose(result.tangent, fd, rtol=1e-6, atol=1e-6,
-                               err_msg=f"derivative of {name} with {keyword}={kwargs[keyword]!r}")
+    plus = _parts(func(*[_shifted(a, pairs, h) for a in args], **call_kwargs))
+    minus = _parts(func(*[_shifted(a, pairs, -h) for a in args], **call_kwargs))
+    for part, up, down in zip(results, plus, minus):
+        if isinstance(part, dd.Dual):
+            fd = (np.asarray(up, dtype=float) - np.asarray(down, dtype=float)) / (2 * h)
+            np.testing.assert_allclose(
+                part.tangent, fd, rtol=1e-6, atol=1e-6,
+                err_msg=f"derivative of {name} with {keyword}={kwargs[keyword]!r}")
+
+
+def _parts(result):
+    """A tuple or list result (numpy's namedtuples, lstsq, split) as its parts; else [result]."""
+    return list(result) if isinstance(result, (tuple, list)) else [result]
 
 
 def _dispatched_functions():

@@ -218,14 +218,15 @@ class _Sampler:
         return self._base
 
     def _call(self, argument: Any) -> Any:
-        """f(argument). Python's ZeroDivisionError and OverflowError count as a
-        non-finite value, like numpy's inf; numpy's warnings are silenced
-        because the caller checks every value."""
+        """f(argument). Arithmetic errors (Python's ZeroDivisionError and
+        OverflowError, dualdiff's DomainError, e.g. eig at a matrix whose
+        eigenvalues turn complex) count as a non-finite value, like numpy's inf;
+        numpy's warnings are silenced because the caller checks every value."""
         self.evaluations += 1
         try:
             with np.errstate(all="ignore"):
                 return self.f(argument)
-        except (ZeroDivisionError, OverflowError):
+        except ArithmeticError:
             return math.nan
 
     def real(self, point: np.ndarray, where: str, strict: bool = True) -> np.ndarray | None:

@@ -16,7 +16,8 @@ The modules, one kind of rule each:
 * :mod:`.structural`: reshape, transpose, broadcasting, indexing, joining,
   ``where`` (linear: JVP and transpose);
 * :mod:`.reductions`: sum, mean, max, min, prod;
-* :mod:`.linalg`: the matrix product;
+* :mod:`.linalg`, :mod:`.decompositions`, :mod:`.eigen`, :mod:`.norms`: numpy.linalg
+  (matrix product, det, inv, solve, pinv; cholesky, qr, svd; eigh, eig; norms);
 * :mod:`.composites`: functions built from the entries, with no rule of their own.
 
 A module may also list ``NUMPY_FUNCTIONS`` (numpy function -> its function,
@@ -36,14 +37,17 @@ from typing import Any, Callable
 from . import (arithmetic, composites, construction, contractions, decompositions, elementary,
                indices, linalg, piecewise, reductions, scans, selection, shaping, statistics,
                structural, updates)
+from . import eigen, linalg_array_api, norms  # noqa: E402  (numpy.linalg, continued)
 from .arithmetic import *  # noqa: F401,F403
 from .composites import *  # noqa: F401,F403
 from .construction import *  # noqa: F401,F403
 from .contractions import *  # noqa: F401,F403
 from .decompositions import *  # noqa: F401,F403
+from .eigen import *  # noqa: F401,F403
 from .elementary import *  # noqa: F401,F403
 from .indices import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
+from .norms import *  # noqa: F401,F403
 from .piecewise import *  # noqa: F401,F403
 from .reductions import *  # noqa: F401,F403
 from .scans import *  # noqa: F401,F403
@@ -56,8 +60,8 @@ from .registry import (ON_REGISTER, REGISTRY, Kind, Primitive, bilinear, element
 from .structural import *  # noqa: F401,F403
 
 _MODULES = (arithmetic, elementary, piecewise, structural, shaping, selection, updates, indices,
-            construction, reductions, statistics, scans, linalg, decompositions, contractions,
-            composites)
+            construction, reductions, statistics, scans, linalg, decompositions, eigen, norms,
+            contractions, composites, linalg_array_api)
 
 __all__ = [name for module in _MODULES for name in module.__all__]
 """The differentiable functions, exported by ``dualdiff`` under these names."""
