@@ -12,7 +12,3 @@ from hypothesis import settings
 settings.register_profile("ci", deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-# The port of HIPS autograd's numpy tests (tests/port/) is the target of the numpy-surface work;
-# it joins the suite once that surface has landed. Run it on its own with
-# `DUALDIFF_PORT=1 python -m pytest tests/port`.
-collect_ignore = [] if os.environ.get("DUALDIFF_PORT") else ["port"]
