@@ -38,7 +38,7 @@ from .dual import Dual
 from .errors import MATH_ERRORS, SymbolicBranchError
 from .nodes import OPERATORS, Name, Num, postorder
 from .primitives import ON_REGISTER, REGISTRY, Kind, Primitive
-from .symbolic import Sym, as_node
+from .sym import Sym, as_node
 from .tape import Var
 
 _INFIX = {name: symbol for name, (symbol, _) in OPERATORS.items() if name != "pow"}

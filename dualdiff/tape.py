@@ -21,8 +21,7 @@ are rare and live in the sparse dict ``params``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -155,8 +154,7 @@ class Tape:
         return out
 
 
-@dataclass(frozen=True)
-class NodeRecord:
+class NodeRecord(NamedTuple):
     """One tape node as plain data: ``inputs`` holds node ids or ``("const", value)``."""
 
     id: int

@@ -29,9 +29,3 @@ def flatten(tree: Any) -> tuple[list, Callable[[list], Any]]:
         leaves, rebuild = flatten([tree[k] for k in keys])
         return leaves, lambda new: dict(zip(keys, rebuild(new)))
     return [tree], lambda new: new[0]
-
-
-def tree_map(fn: Callable, tree: Any, *rest: Any) -> Any:
-    leaves, rebuild = flatten(tree)
-    others = [flatten(r)[0] for r in rest]
-    return rebuild([fn(*xs) for xs in zip(leaves, *others)])

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import functools
 import math
-import string
 import warnings
 from typing import Any, Sequence
 
@@ -43,7 +42,7 @@ from .structural import (AxisError, broadcast_to, getitem, moveaxis, normalize_a
 
 __all__ = ["einsum", "tensordot", "inner", "outer", "vdot", "kron", "cross"]
 
-_LETTERS = string.ascii_letters
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"  # numpy's einsum alphabet
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 _BLAS_SIZE = 4096
 """Above this many entries in an operand, derivative einsums let numpy plan the contraction

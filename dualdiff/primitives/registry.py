@@ -17,10 +17,10 @@ helper here (the idea of JAX's ``defjvp``/``deflinear``/``defbilinear``/
 :func:`linear`         linear in its arguments (reshape, sum, indexing): the
                        JVP applies the operation to the tangent, the VJP is
                        its transpose
-:func:`bilinear`       linear in each argument separately (matmul, einsum)
-:func:`variadic`       linear in any number of arguments (concatenate,
-                       stack): one joint JVP, and the transpose for the
-                       argument at each position
+:func:`bilinear`       linear in each argument separately (matmul)
+:func:`variadic`       linear (concatenate, stack) or multilinear (einsum)
+                       in any number of arguments: one joint JVP, and the
+                       transpose for the argument at each position
 :func:`nonlinear`      anything else (max, prod, det, solve, eigh): a JVP and
                        a VJP per argument, written out
 =====================  ======================================================
@@ -282,11 +282,12 @@ def nonlinear(name: str, impl: Callable, jvps: Sequence[JvpRule], vjps: Sequence
 
 def variadic(name: str, impl: Callable, joint_jvp: Callable, transpose_at: Callable[[int], VjpRule],
              public: Callable, **options: Any) -> Primitive:
-    """Register an operation linear in any number of arguments (concatenate, stack).
+    """Register an operation linear (concatenate, stack) or multilinear (einsum) in any number
+    of arguments.
 
     ``joint_jvp(tangents, out, args, params, batched)`` gets every argument's
     tangent (``None`` for constants); ``transpose_at(i)`` builds the VJP rule
-    of the argument at position ``i``.
+    of the argument at position ``i``, which may read the other arguments.
     """
     numpy_aliases = options.pop("numpy", ())
     prim = Primitive(name, impl, Kind.VARIADIC, nargs=None, joint_jvp=joint_jvp,
