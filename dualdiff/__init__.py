@@ -22,6 +22,7 @@ from .primitives import REGISTRY
 from .primitives import __all__ as _table_functions
 from .tape import Tape, Var
 from .custom import custom_jvp, custom_primitive, custom_vjp
+from .jit import jit
 from . import fastpath  # noqa: E402,F401  (generates the entries' fast paths on first use)
 from . import operators  # noqa: E402
 
@@ -31,7 +32,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Dual", "Var", "Tape", "Box", "REGISTRY", "custom_primitive", "custom_jvp", "custom_vjp",
-    "lift", "primal",
+    "lift", "primal", "jit",
     "jvp", "jacfwd", "derivative", "grad", "value_and_grad", "vjp", "jacrev", "hessian", "hvp",
     "DualdiffError", "NoDerivativeRule", "PrecisionLossError", "ExpressionError",
     "ExpressionSyntaxError", "DisallowedSyntaxError", "UnknownFunctionError",

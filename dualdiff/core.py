@@ -60,6 +60,8 @@ class Box:
 
     __slots__ = ()
     _level: int
+    _innermost = False
+    """True for a box that *is* the plain value (a jit Tracer): :func:`primal` stops there."""
     __array_priority__ = 100.0  # ndarray binary operators defer to us
 
     # --- primal views ---------------------------------------------------
@@ -159,7 +161,7 @@ class Box:
 
 def primal(x: Any) -> Any:
     """Strip every box: the plain float/ndarray underneath ``x`` (identity on plain values)."""
-    while isinstance(x, Box):
+    while isinstance(x, Box) and not x._innermost:
         x = x.value
     return x
 

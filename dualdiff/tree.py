@@ -1,7 +1,7 @@
 """Minimal pytrees: nested tuples, lists and dicts of arrays, as JAX users expect.
 
 ``grad`` of a loss over a list of weight matrices returns a list of the same
-shape; these two functions are all the container handling the API needs.
+shape; :func:`flatten` is all the container handling the API needs.
 """
 
 from __future__ import annotations

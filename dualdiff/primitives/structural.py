@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..core import F64, bind, ndim, primal, shape
+from ..core import F64, Box, bind, ndim, primal, shape
 from .keywords import NoValue, default_only, float_dtype, given, no_out
 from .registry import align_batched, linear, samples_in, unbroadcast, variadic
 
@@ -378,7 +378,7 @@ _stack = variadic(
 
 def _where_impl(a, b, cond):
     out = np.where(cond, a, b)
-    return float(out) if out.ndim == 0 else out
+    return float(out) if type(out) is np.ndarray and out.ndim == 0 else out
 
 
 def _where_jvp(select_a: bool):
@@ -411,7 +411,10 @@ def where(condition: Any, x: Any = NoValue, y: Any = NoValue, /) -> Any:
     if not given(x) or not given(y):
         raise ValueError("either both or neither of x and y should be given")
     c = primal(condition)
-    if type(c) is not bool:
+    if isinstance(c, Box):  # a traced condition (dualdiff.jit): plain numpy semantics, recorded
+        if not isinstance(x, Box) and not isinstance(y, Box):
+            return np.where(c, x, y)
+    elif type(c) is not bool:
         c = np.asarray(c, dtype=bool)
         if c.ndim == 0:
             c = bool(c)
