@@ -165,6 +165,8 @@ class _Emitter:
             return None
         if form.startswith("math."):
             return f"{form}({self.const(args[0])})"
+        if not all(_is_float(self._value(a)) for a in args):
+            return None  # Python's + on bools or ints is not numpy's (True + True, overflow)
         return f"({self.const(args[0])} {form} {self.const(args[1])})"
 
     def _primitive(self, node: Node, values: list, scalars: bool) -> str:
@@ -199,16 +201,20 @@ def _freeze(value: Any) -> Any:
         return ("float", repr(value))
     if type(value) is slice:
         return ("slice", _freeze(value.start), _freeze(value.stop), _freeze(value.step))
+    if isinstance(value, np.ndarray):
+        return ("ndarray", id(value))  # constants are frozen copies (Graph.constant): never change
+    if isinstance(value, np.generic):
+        return (type(value), value.tobytes())  # -0.0 is not 0.0, and NaN is itself
     try:
         hash(value)
     except TypeError:
         return ("id", id(value))
-    return (type(value).__name__, id(value)) if isinstance(value, np.ndarray) else value
+    return (type(value), value)  # 1 and True are different arguments
 
 
 def _needed(graph: Graph, outputs: list) -> set[int]:
     """Nodes the outputs and the guards depend on (everything else is dead code)."""
-    stack = _refs(outputs) + [g for g, _ in graph.guards]
+    stack = _refs(outputs) + [g for g, _ in graph.guards] + list(graph.shapes)
     seen: set[int] = set()
     while stack:
         k = stack.pop()
@@ -240,13 +246,20 @@ def _identity_of(node: Node, emitter: _Emitter) -> int | None:
     if node.kind == "prim" and node.target.name == "mul" and len(node.args) == 2:
         a, b = node.args
         for this, other in ((a, b), (b, a)):
-            if type(this) is Ref and _is_one(other) and np.shape(other) in ((), np.shape(
-                    emitter.graph.nodes[this.index].value)) and np.shape(
-                    emitter.graph.nodes[this.index].value) == np.shape(node.value):
+            if type(this) is not Ref or not _is_one(other):
+                continue
+            value = emitter.graph.nodes[this.index].value
+            if np.shape(other) in ((), np.shape(value)) and _same_kind(value, node.value):
                 return this.index
     if _is_truth_identity(node, emitter.graph):
         return node.args[0].index
     return None
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    """Same type, shape and dtype: ``a`` can stand for ``b`` (``x * 1.0`` of an int array is not x)."""
+    return type(a) is type(b) and np.shape(a) == np.shape(b) and (
+        not isinstance(a, (np.ndarray, np.generic)) or a.dtype == b.dtype)
 
 
 def _is_truth_identity(node: Node, graph: Graph) -> bool:
@@ -305,7 +318,10 @@ def generate(graph: Graph, inputs: list[int], outputs: Any, name: str = "compile
         emitter.names[index] = f"x{k}"
     count = 0
     for index, node in enumerate(graph.nodes):
-        if index not in needed or node.kind == "input":
+        if index not in needed:
+            continue
+        if node.kind == "input":  # a parameter; only its guards, if any, need lines
+            _emit_guards(emitter, index, guards, checked, graph.shapes)
             continue
         node = Node(node.kind, node.target, _resolve(node.args, emitter.alias),
                     _resolve(node.kwargs, emitter.alias), node.value)
@@ -328,13 +344,7 @@ def generate(graph: Graph, inputs: list[int], outputs: Any, name: str = "compile
             line = f"    {emitter.names[index]} = {text}"
             comment = _comment(node)
             emitter.lines.append(line + (f"  # {comment}" if comment else ""))
-        canonical = emitter.alias.get(index, index)
-        for expected in guards.get(index, ()):
-            if (canonical, expected) in checked:
-                continue
-            checked.add((canonical, expected))
-            emitter.lines.append(f"    if {'not ' if expected else ''}{emitter.ref(index)}:"
-                                 f" raise _Retrace  # guard: the traced branch")
+        _emit_guards(emitter, index, guards, checked, graph.shapes)
     params = ", ".join(f"x{k}" for k in range(len(inputs)))
     body = emitter.lines or ["    pass"]
     source = (f"def {name}({params}):\n" + "\n".join(body) +
@@ -342,17 +352,45 @@ def generate(graph: Graph, inputs: list[int], outputs: Any, name: str = "compile
     return source, emitter.namespace
 
 
-def _output_expression(emitter: _Emitter, value: Any) -> str:
-    """The result in its structure: variables for traced leaves, fresh copies of constant arrays."""
+def _emit_guards(emitter: _Emitter, index: int, guards: dict, checked: set, shapes: dict) -> None:
+    """The checks of the decisions taken on node ``index``, right after its value exists."""
+    canonical = emitter.alias.get(index, index)
+    for expected in guards.get(index, ()):
+        if (canonical, expected) in checked:
+            continue
+        checked.add((canonical, expected))
+        emitter.lines.append(f"    if {'not ' if expected else ''}{emitter.ref(index)}:"
+                             f" raise _Retrace  # guard: the traced branch")
+    if index in shapes and (canonical, shapes[index]) not in checked:
+        checked.add((canonical, shapes[index]))
+        emitter.lines.append(f"    if np.shape({emitter.ref(index)}) != {shapes[index]!r}:"
+                             f" raise _Retrace  # guard: the traced shape")
+
+
+def _output_expression(emitter: _Emitter, value: Any, returned: set | None = None) -> str:
+    """The result in its structure: variables for traced leaves, fresh copies of constant arrays.
+
+    An array returned twice (two outputs that common subexpressions made one)
+    is copied the second time: the caller may write into one of them.
+    """
+    returned = set() if returned is None else returned
     if type(value) is Ref:
-        return emitter.ref(value.index)
-    if type(value) in (tuple, list):
-        inner = ", ".join(_output_expression(emitter, v) for v in value)
+        index = emitter.alias.get(value.index, value.index)
+        text = emitter.ref(value.index)
+        if index in returned and isinstance(emitter.graph.nodes[index].value, np.ndarray):
+            return f"{text}.copy()"
+        returned.add(index)
+        return text
+    if isinstance(value, (tuple, list)):
+        inner = ", ".join(_output_expression(emitter, v, returned) for v in value)
         if type(value) is list:
             return f"[{inner}]"
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
+        if type(value) is tuple:
+            return f"({inner},)" if len(value) == 1 else f"({inner})"
+        kind = emitter.bind(type(value), "_T")
+        return f"{kind}({inner})" if hasattr(value, "_fields") else f"{kind}([{inner}])"
     if type(value) is dict:
-        return "{" + ", ".join(f"{k!r}: {_output_expression(emitter, v)}"
+        return "{" + ", ".join(f"{k!r}: {_output_expression(emitter, v, returned)}"
                                for k, v in value.items()) + "}"
     text = emitter.const(value)
     return f"{text}.copy()" if isinstance(value, np.ndarray) else text
