@@ -278,7 +278,7 @@ def _is_one(value: Any) -> bool:
 def _refs(value: Any) -> list[int]:
     if type(value) is Ref:
         return [value.index]
-    if type(value) in (tuple, list):
+    if isinstance(value, (tuple, list)):  # named tuples among the outputs too
         return [k for v in value for k in _refs(v)]
     if type(value) is dict:
         return [k for v in value.values() for k in _refs(v)]

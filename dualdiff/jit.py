@@ -96,6 +96,7 @@ class Jitted:
         self.f = f
         self.static = (static_argnums,) if isinstance(static_argnums, int) else tuple(
             static_argnums)
+        self._negative = any(i < 0 for i in self.static)  # counted from the end, as in JAX
         self.max_variants = max_variants
         self.max_nodes = max_nodes
         self._cache: dict[Any, _Entry] = {}
@@ -122,10 +123,13 @@ class Jitted:
                         return self._evaluate(args, args)
                     self._hits += 1
                     return result
+                return self._no_variant(args, list(args), entry)  # without trying them again
         return self._call(args, kwargs)
 
     def _call(self, args: tuple, kwargs: dict) -> Any:
         if kwargs:
+            if any(isinstance(leaf, Box) for leaf in flatten((args, kwargs))[0]):
+                return self.f(*args, **kwargs)  # inside a trace or transformation: see through
             return self._call_uncompiled(args, kwargs, "keyword arguments are not compiled")
         try:
             dynamic, key = self._split(args)
@@ -136,9 +140,6 @@ class Jitted:
             return self._call_uncompiled(args, {}, str(err))
         if entry is None:
             entry = self._cache[key] = _Entry()
-        if entry.uncompiled:
-            self._uncompiled += 1
-            return self.f(*args)
         for variant in entry.variants:
             try:
                 leaves = variant.function(*dynamic)  # the result, in its structure
@@ -150,6 +151,13 @@ class Jitted:
                 return self._evaluate(args, dynamic)  # numpy's inf/NaN semantics, as uncompiled
             self._hits += 1
             return leaves
+        return self._no_variant(args, dynamic, entry)
+
+    def _no_variant(self, args: tuple, dynamic: list, entry: _Entry) -> Any:
+        """No compiled variant fits this call: trace one, or run uncompiled."""
+        if entry.uncompiled:  # a trace of this signature failed: f cannot be followed
+            self._uncompiled += 1
+            return self.f(*args)
         if len(entry.variants) >= self.max_variants:
             self._warn(f"more than {self.max_variants} branches traced for one signature")
             self._uncompiled += 1
@@ -161,8 +169,9 @@ class Jitted:
         a leaf is a box: the call is inside a transformation)."""
         dynamic: list = []
         key: list = []
+        static = self._statics(len(args))
         for i, a in enumerate(args):
-            if i in self.static:
+            if i in static:
                 key.append(("static", _static_key(a)))
                 continue
             leaves, _ = flatten(a)
@@ -185,7 +194,7 @@ class Jitted:
     def _trace(self, args: tuple, dynamic: list, entry: _Entry) -> Any:
         graph = Graph(self.max_nodes)
         tracers = [graph.input(x) for x in dynamic]
-        call = _with_tracers(args, self.static, tracers)
+        call = _with_tracers(args, self._statics(len(args)), tracers)
         try:
             out = self.f(*call)
             out_leaves, rebuild = flatten(out)
@@ -206,6 +215,12 @@ class Jitted:
             self._float_entries[len(args)] = entry
         return rebuild([_plain(leaf) for leaf in out_leaves])
 
+    def _statics(self, n: int) -> tuple:
+        """The static positions of a call with ``n`` arguments."""
+        if not self._negative:
+            return self.static
+        return tuple(i + n if i < 0 else i for i in self.static)
+
     def _give_up(self, entry: _Entry, reason: str, result: Any) -> Any:
         """This signature runs uncompiled from now on (``result`` is this call's)."""
         entry.uncompiled = True
@@ -218,7 +233,7 @@ class Jitted:
         """``f`` uncompiled, on dualdiff values as in a trace (so ``1 / x`` at 0 is inf, as it
         was when traced), without generating code; on the plain arguments if that fails."""
         graph = Graph(self.max_nodes)
-        call = _with_tracers(args, self.static, [graph.input(x) for x in dynamic])
+        call = _with_tracers(args, self._statics(len(args)), [graph.input(x) for x in dynamic])
         try:
             out = self.f(*call)
         except Exception:  # noqa: BLE001 (not traceable this time: the plain call decides)
@@ -332,7 +347,12 @@ def _output(leaf: Any, graph: Graph) -> Any:
     if isinstance(leaf, Box):
         raise TraceError(f"the function returned a {type(leaf).__name__} (a value of an "
                          "unfinished transformation)")
-    return leaf
+    if isinstance(leaf, np.ndarray) and leaf.dtype.kind in "biufcSU":
+        return graph.constant(leaf)  # this call returns leaf itself, which its caller may write
+    if leaf is None or isinstance(leaf, (numbers.Number, str, bytes, np.generic)):  # into
+        return leaf
+    raise TraceError(f"the function returned a {type(leaf).__name__}, which may hold traced "
+                     "values the generated code cannot rebuild")
 
 
 def _plain(leaf: Any) -> Any:
