@@ -331,16 +331,17 @@ def generate(graph: Graph, inputs: list[int], outputs: Any, name: str = "compile
         same = _identity_of(node, emitter)
         if earlier is not None or same is not None:
             emitter.alias[index] = earlier if earlier is not None else same
-        elif index in guards and uses.get(index, 0) == 0:
-            seen[target] = index
-            emitter.names[index] = f"({emitter.expression(node)})"  # only the guard reads it
         else:
             seen[target] = index
-            emitter.names[index] = f"v{count}"
-            count += 1
             text = emitter.expression(node)
             if isinstance(node.value, np.generic) and not text.startswith(("np.", "_")):
-                emitter.python.add(index)
+                emitter.python.add(index)  # a Python float/bool: wrapped for numpy's methods
+            if index in guards and uses.get(index, 0) == 0:
+                emitter.names[index] = f"({text})"  # only the guard reads it (and CSE twins)
+                _emit_guards(emitter, index, guards, checked, graph.shapes)
+                continue
+            emitter.names[index] = f"v{count}"
+            count += 1
             line = f"    {emitter.names[index]} = {text}"
             comment = _comment(node)
             emitter.lines.append(line + (f"  # {comment}" if comment else ""))

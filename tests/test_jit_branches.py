@@ -135,6 +135,33 @@ def test_a_guard_on_an_argument_itself():
     assert "if not x0: raise _Retrace" in f.source(1.0)
 
 
+def test_a_decision_and_the_same_comparison_used_as_a_value():
+    """The guard's comparison and a later identical one are computed once, as a Python bool;
+    numpy's methods on it still work."""
+    def f(x):
+        y = x * 2.0 if x > 0 else x * 3.0
+        return y + (x > 0).any() * 1.0
+
+    compiled = dd.jit(f)
+    with compiled_only():
+        assert [compiled(x) for x in (1.0, 2.0, -1.0, -2.0, 3.0)] == [3.0, 5.0, -3.0, -6.0, 7.0]
+    assert compiled.cache_info()[:3] == (3, 2, 2)
+
+
+def test_a_partial_that_turns_infinite_switches_variant():
+    """sqrt's partial is inf at 0: a zero tangent must still contribute 0 there (a guard on
+    isfinite picks the masked variant), in every mode, bit for bit."""
+    def f(x):
+        return dd.sqrt(x) * x[::-1] + dd.log(x[0] + 1.0)
+
+    for transform in (dd.jacrev(f), dd.jacfwd(f), dd.hessian(lambda x: dd.sum(f(x)))):
+        compiled = dd.jit(transform)
+        with np.errstate(all="ignore"), compiled_only():
+            for x in ([1.0, 4.0, 9.0], [0.0, 4.0, 9.0], [1.0, 0.0, 9.0], [1.0, 4.0, 9.0]):
+                assert_same(compiled(np.array(x)), transform(np.array(x)), ulps=0)
+        assert compiled.cache_info()[:3] == (2, 2, 2)
+
+
 def test_a_shape_that_depends_on_the_values_is_guarded():
     count = dd.jit(lambda x: len(np.flatnonzero(x > 0)) * dd.sum(x))
     with compiled_only():
