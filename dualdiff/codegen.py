@@ -257,7 +257,7 @@ def _identity_of(node: Node, emitter: _Emitter) -> int | None:
 
 
 def _same_kind(a: Any, b: Any) -> bool:
-    """Same type, shape and dtype: ``a`` can stand for ``b`` (``x * 1.0`` of an int array is not x)."""
+    """Same type, shape and dtype: ``a`` can stand for ``b`` (``x * 1.0`` of ints is not x)."""
     return type(a) is type(b) and np.shape(a) == np.shape(b) and (
         not isinstance(a, (np.ndarray, np.generic)) or a.dtype == b.dtype)
 

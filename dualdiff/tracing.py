@@ -274,6 +274,8 @@ class Tracer(Box):
     def __array_function__(self, func, types, args, kwargs):
         if func in _SHAPE_READERS:
             return func(*[_shaped(a) if type(a) is Tracer else a for a in args], **kwargs)
+        if func in _TYPE_READERS:  # a dtype never depends on the values: nothing to record
+            return func(*[a.concrete if type(a) is Tracer else a for a in args], **kwargs)
         if kwargs.get("out") is not None:
             raise TraceError(f"numpy.{func.__name__}(..., out=...) writes into an array")
         for t in types:
@@ -339,6 +341,7 @@ def _shaped(t: Tracer) -> Any:
 
 
 _SHAPE_READERS = (np.shape, np.ndim, np.size)
+_TYPE_READERS = (np.result_type, np.iscomplexobj, np.isrealobj)
 
 
 def _scalar_where(c: Any, a: Any, b: Any) -> Any:

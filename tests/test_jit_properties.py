@@ -177,11 +177,13 @@ SPECIAL = {
     "sort": (lambda x: dd.sort(x, axis=1), np.array([[2.0, 2.0, 1.0], [3.0, 1.0, 2.0]])),
     "median": (lambda x: dd.median(x, axis=1), np.array([[2.0, 2.0, 1.0], [3.0, 1.0, 2.0]])),
     "pinv": (dd.pinv, np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0]])),
-    "svd": (lambda x: dd.svdvals(x), np.array([[1.0, 0.0, 0.0],
-                                                                   [0.0, 1.0, 0.0]])),
+    "svdvals": (dd.svdvals, np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])),
+    "eigh": (lambda a: dd.eigh(a + a.T)[0], np.diag([0.5, 0.5, 1.0])),  # a repeated eigenvalue
+    "svd": (lambda a: dd.svd(a)[1], np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])),
     "sqrt": (dd.sqrt, np.array([[0.0, 1.0, 4.0], [0.0, 0.0, 2.0]])),
     "remainder": (lambda x: dd.remainder(x, 1.5), np.array([[3.0, 1.5, -1.5], [0.0, 4.5, 2.0]])),
-    "where": (lambda x: dd.where(x > 0.0, x, x * x), np.array([[0.0, -1.0, 2.0], [1.0, -3.0, 0.0]])),
+    "where": (lambda x: dd.where(x > 0.0, x, x * x),
+              np.array([[0.0, -1.0, 2.0], [1.0, -3.0, 0.0]])),
 }
 
 

@@ -1,7 +1,8 @@
 """Property tests on random expressions built from the primitive table.
 
 Hypothesis draws trees of the table's elementwise primitives over 1-4
-variables (:mod:`expressions`, shared with the compiled-code properties). Every argument of a primitive is first squashed into that
+variables (:mod:`expressions`, shared with the compiled-code properties).
+Every argument of a primitive is first squashed into that
 primitive's declared domain, ``lo + (hi - lo) * (1/2 + arctan(child)/π)``, so every
 random point is a legal one and no derivative is taken at a kink. The same
 tree is evaluated three ways: with dualdiff's functions (floats, Duals, tape
