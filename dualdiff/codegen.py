@@ -336,7 +336,7 @@ def generate(graph: Graph, inputs: list[int], outputs: Any, name: str = "compile
             text = emitter.expression(node)
             if isinstance(node.value, np.generic) and not text.startswith(("np.", "_")):
                 emitter.python.add(index)  # a Python float/bool: wrapped for numpy's methods
-            if index in guards and uses.get(index, 0) == 0:
+            if index in guards and uses.get(index, 0) == 0 and index not in graph.errstates:
                 emitter.names[index] = f"({text})"  # only the guard reads it (and CSE twins)
                 _emit_guards(emitter, index, guards, checked, graph.shapes)
                 continue
@@ -344,6 +344,11 @@ def generate(graph: Graph, inputs: list[int], outputs: Any, name: str = "compile
             count += 1
             line = f"    {emitter.names[index]} = {text}"
             comment = _comment(node)
+            state = graph.errstates.get(index)
+            if state is not None and not _python_only(node, emitter):
+                options = ", ".join(f"{k}={v!r}" for k, v in state.items())
+                emitter.lines.append(f"    with np.errstate({options}):")
+                line = "    " + line
             emitter.lines.append(line + (f"  # {comment}" if comment else ""))
         _emit_guards(emitter, index, guards, checked, graph.shapes)
     params = ", ".join(f"x{k}" for k in range(len(inputs)))
@@ -351,6 +356,12 @@ def generate(graph: Graph, inputs: list[int], outputs: Any, name: str = "compile
     source = (f"def {name}({params}):\n" + "\n".join(body) +
               f"\n    return {_output_expression(emitter, outputs)}\n")
     return source, emitter.namespace
+
+
+def _python_only(node: Node, emitter: _Emitter) -> bool:
+    """Python floats in and out: the line cannot reach numpy's error handling."""
+    return type(node.value) in (float, bool) and all(
+        type(emitter._value(a)) in (float, bool, int) for a in node.args)
 
 
 def _emit_guards(emitter: _Emitter, index: int, guards: dict, checked: set, shapes: dict) -> None:

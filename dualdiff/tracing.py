@@ -18,14 +18,16 @@ is never baked into the generated code silently. A Python decision on a traced
 value (``if``, ``bool``, ``and``) is recorded as a *guard*: the generated code
 checks it on every call and asks for a new trace when it no longer holds.
 
-Two more things a trace could bake in without noticing, and how it doesn't:
+Three more things a trace could lose without noticing, and how it doesn't:
 
 * a shape that depends on the values (``np.flatnonzero(x > 0)``): such results
   are *ragged*, and reading the shape of a ragged value (``len``, ``.shape``)
   adds a shape guard;
 * a constant array written into after it was recorded (a buffer reused by the
   function): every constant array is recorded as a read-only copy, so the
-  generated code sees what each operation saw.
+  generated code sees what each operation saw;
+* numpy's error handling set by a rule (``with np.errstate(divide="ignore")``):
+  recorded per operation, so compiled code warns where uncompiled code warns.
 """
 
 from __future__ import annotations
@@ -75,6 +77,10 @@ class Graph:
         """Nodes whose shape depends on the values, not only on the input shapes."""
         self.shapes: dict[int, tuple] = {}
         """Shape guards: ragged nodes whose shape the function read, and that shape."""
+        self.errstates: dict[int, dict] = {}
+        """numpy error handling a rule set around an operation (``np.errstate(divide=...)``),
+        where it differs from the caller's: the generated code sets it there too."""
+        self._errstate = np.geterr()
         self._constants: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def record(self, kind: str, target: Any, args: tuple, kwargs: dict, value: Any,
@@ -187,6 +193,10 @@ def _record(kind: str, target: Any, args: tuple, kwargs: dict, compute: Callable
     ref_args, values = graph.split(args)
     ref_kwargs, kw_values = graph.split(kwargs)
     value = compute(*values, **kw_values)
+    state = np.geterr()
+    if state != graph._errstate:  # inside a rule's np.errstate: warnings as the rule chose
+        graph.errstates[len(graph.nodes)] = {k: v for k, v in state.items()
+                                             if graph._errstate[k] != v}
     ragged = (target in _RAGGED_FUNCTIONS if kind == "call" else
               target in _RAGGED_METHODS if kind == "method" else False)
     if graph.ragged and not ragged:  # shapes computed from a ragged value are ragged too

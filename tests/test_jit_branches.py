@@ -289,3 +289,24 @@ def test_a_float_error_in_generated_code_counts_as_uncompiled():
         assert f(0.0) == math.inf
         assert f(4.0) == 0.25
     assert f.cache_info()[:4] == (1, 1, 0, 1)
+
+
+def test_compiled_code_warns_where_uncompiled_code_warns():
+    """A rule that silences numpy around an operation (eigh's 1/(λj - λi) at a repeated
+    eigenvalue) silences it in the generated code too; elsewhere numpy warns as usual."""
+    def spectrum(a):
+        w, v = dd.eigh(a)
+        return dd.sum(w * w) + dd.sum(v[:, 0] ** 2 * w[0])
+
+    g = dd.jit(dd.grad(spectrum))
+    g(np.eye(3))  # traced at a repeated eigenvalue
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for a in (np.diag([1.0, 1.0, 2.0]), np.eye(3), 2.0 * np.eye(3)):
+            assert_same(g(a), dd.grad(spectrum)(a), ulps=0)
+    assert g.cache_info()[:2] == (3, 1)
+    log = dd.jit(dd.log)
+    log(np.ones(2))
+    with pytest.warns(RuntimeWarning, match="invalid value encountered in log"):
+        assert math.isnan(log(np.array([-1.0, 1.0]))[0])
+    assert log.cache_info()[:2] == (1, 1)
