@@ -44,7 +44,9 @@ import numpy as np
 from . import finite_diff
 from .api import jvp, value_and_grad
 from .core import primal
-from .expr import Expression, compile as compile_expression
+from .expr import Expression
+from .expr import compile as compile_expression
+from .views import NotebookViews
 
 MIN_ROUNDS = 5
 MAX_ROUNDS = 25
@@ -223,8 +225,11 @@ def note(method: Method, exc: BaseException) -> str:
 # --- the comparison ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Comparison:
+class Comparison(NotebookViews):
     """Every method's result on one target, with differences relative to the reference."""
+
+    _view = "comparison"  # drawn by dualdiff.render.comparison_markdown/_latex/_html
+    _latex_array = True
 
     target: Target
     value: float
@@ -285,22 +290,6 @@ class Comparison:
 
     def notes(self) -> list[str]:
         return [r.note for r in self.results if r.note]
-
-    # Notebook views (plain strings from dualdiff.render; imported only when shown).
-    def _repr_markdown_(self) -> str:
-        from .render import comparison_markdown
-
-        return comparison_markdown(self)
-
-    def _repr_latex_(self) -> str:
-        from .render import comparison_latex
-
-        return "$$" + comparison_latex(self, array=True) + "$$"
-
-    def _repr_html_(self) -> str:
-        from .render import comparison_html
-
-        return comparison_html(self)
 
 
 def _join(names: list[str]) -> str:

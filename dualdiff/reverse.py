@@ -21,7 +21,7 @@ import numpy as np
 from . import primitives as P
 from .arguments import (ArgNums, argnum_tuple, assemble, check_output, input_leaves, lift_argument,
                         split_aux, strip_level, with_leaves, zeros)
-from .core import COTANGENT_BATCH_LEVELS, F64, RowSweepNeeded, new_level, shape
+from .core import COTANGENT_BATCH_LEVELS, F64, Box, RowSweepNeeded, new_level, shape
 from .dual import Dual, new_dual
 from .tape import Tape, Var, zeros_like_value
 from .tree import flatten
@@ -78,7 +78,7 @@ def _require_scalar(out: Any, transform: str) -> None:
 def _independent(out: Any, tape: Tape, transform: str) -> None:
     """Warn when the output is a constant (a comparison, a value without the inputs):
     its gradient is zero, which is right but rarely what was meant."""
-    if not (isinstance(out, Var) and out.tape is tape):
+    if not isinstance(out, Box):  # a box of another level: an outer transformation's value
         warnings.warn(f"{transform}: the output does not depend on the differentiated inputs "
                       f"(it is {type(out).__name__} {out!r:.40}); the gradient is zero",
                       stacklevel=3)
