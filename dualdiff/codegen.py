@@ -23,6 +23,7 @@ rules did while tracing. The source is kept and shown (``jit(f).source()``,
 
 from __future__ import annotations
 
+import keyword
 import math
 from typing import Any
 
@@ -352,6 +353,8 @@ def generate(graph: Graph, inputs: list[int], outputs: Any, name: str = "compile
             emitter.lines.append(line + (f"  # {comment}" if comment else ""))
         _emit_guards(emitter, index, guards, checked, graph.shapes)
     params = ", ".join(f"x{k}" for k in range(len(inputs)))
+    while name in emitter.namespace or keyword.iskeyword(name):
+        name += "_"  # a function called np (or _c0) must not replace what its code reads
     body = emitter.lines or ["    pass"]
     source = (f"def {name}({params}):\n" + "\n".join(body) +
               f"\n    return {_output_expression(emitter, outputs)}\n")
@@ -414,8 +417,10 @@ def _comment(node: Node) -> str:
     return ""
 
 
-def compile_source(source: str, namespace: dict[str, Any], name: str) -> Any:
-    """Compile generated source (built here from a trace, never from user text)."""
+def compile_source(source: str, namespace: dict[str, Any]) -> Any:
+    """Compile generated source (built here from a trace, never from user text); the function
+    it defines."""
+    name = source[len("def "):source.index("(")]
     exec(compile(source, f"<dualdiff jit {name}>", "exec"), namespace)  # noqa: S102
     return namespace[name]
 

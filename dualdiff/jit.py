@@ -205,7 +205,7 @@ class Jitted:
         try:
             source, namespace = generate(graph, [t.index for t in tracers], outputs,
                                          _name(self.f))
-            function = compile_source(source, namespace, _name(self.f))
+            function = compile_source(source, namespace)
         except Exception as err:  # noqa: BLE001 (a defect here must not cost a user a result)
             return self._give_up(entry, f"no code generated, {type(err).__name__}: {err}",
                                  rebuild([_plain(leaf) for leaf in out_leaves]))

@@ -429,6 +429,22 @@ def test_dtype_questions_are_answered_without_recording():
     assert f.cache_info()[:2] == (1, 1)
 
 
+def test_a_function_named_like_what_its_code_reads():
+    def named(name):
+        def f(x):
+            return dd.sum(dd.sin(x) * np.array([1.0, 2.0]))
+        f.__name__ = name
+        return f
+
+    # the generated code calls np.sin, and binds the constant array as _c0
+    renamed, constant = dd.jit(named("np")), dd.jit(named("_c0"))
+    with compiled_only():
+        for x in (np.ones(2), np.zeros(2)):
+            assert renamed(x) == constant(x) == np.sin(x[0]) + 2 * np.sin(x[1])
+    assert renamed.source(np.ones(2)).startswith("def np_(x0):")
+    assert constant.source(np.ones(2)).startswith("def _c0_(x0):")
+
+
 def test_source_of_an_unseen_signature_traces_it():
     f = dd.jit(lambda x: x * x)
     assert f.source(2.0) == "def compiled(x0):\n    v0 = (x0 * x0)\n    return v0\n"
