@@ -186,7 +186,8 @@ _RAGGED_METHODS = {"nonzero", "repeat", "compress"}
 """Operations whose result shape can depend on the values of their arguments."""
 
 
-def _record(kind: str, target: Any, args: tuple, kwargs: dict, compute: Callable) -> Any:
+def _record(kind: str, target: Any, args: tuple, kwargs: dict, compute: Callable,
+            ragged: bool = False) -> Any:
     graph = _graph_of(args) or _graph_of(kwargs)
     if graph is None:
         raise TraceError("a traced value inside a container a trace cannot look into")
@@ -197,8 +198,8 @@ def _record(kind: str, target: Any, args: tuple, kwargs: dict, compute: Callable
     if state != graph._errstate:  # inside a rule's np.errstate: warnings as the rule chose
         graph.errstates[len(graph.nodes)] = {k: v for k, v in state.items()
                                              if graph._errstate[k] != v}
-    ragged = (target in _RAGGED_FUNCTIONS if kind == "call" else
-              target in _RAGGED_METHODS if kind == "method" else False)
+    ragged = ragged or (target in _RAGGED_FUNCTIONS if kind == "call" else
+                        target in _RAGGED_METHODS if kind == "method" else False)
     if graph.ragged and not ragged:  # shapes computed from a ragged value are ragged too
         ragged = any(k in graph.ragged for k in _refs((ref_args, ref_kwargs)))
     return graph.record(kind, target, ref_args, ref_kwargs, value, ragged)
@@ -293,7 +294,8 @@ class Tracer(Box):
                 return NotImplemented  # a Dual/Var argument: its level's rules take the call
         if func is np.where and len(args) == 3 and not kwargs:
             return _record("call", func, tuple(args), {}, _scalar_where)
-        return _record("call", func, tuple(args), dict(kwargs), func)
+        return _record("call", func, tuple(args), dict(kwargs), func,
+                       ragged=func is np.where and len(args) == 1)  # where(c) is nonzero(c)
 
     # A decision taken in Python on a traced value becomes a guard of the generated code.
     def __bool__(self) -> bool:
@@ -373,5 +375,17 @@ for _name in ("astype", "any", "all", "sum", "mean", "max", "min", "prod", "resh
               "diagonal", "conj", "var", "std", "trace"):
     setattr(Tracer, _name, _raw_method(_name))
 Tracer.T = property(_raw_method("transpose"))
-Tracer.real = property(lambda self: self)
-Tracer.imag = property(lambda self: np.zeros_like(self))
+
+
+def _part(func: Callable) -> property:
+    """``.real``/``.imag``: of a real value, itself and zeros (its dtype says so: nothing to
+    record); of a complex one (numpy.fft's), numpy's real or imaginary part, recorded."""
+    def get(self: Tracer) -> Any:
+        if np.iscomplexobj(self.concrete):
+            return _record("call", func, (self,), {}, func)
+        return self if func is np.real else np.zeros_like(self)
+    return property(get)
+
+
+Tracer.real = _part(np.real)
+Tracer.imag = _part(np.imag)

@@ -513,3 +513,50 @@ def test_an_argument_that_is_no_number_runs_uncompiled():
     with pytest.warns(RuntimeWarning, match="holds a Scale"):
         assert f(2.0, Scale()) == 6.0
     assert dd.jit(lambda x, s: x * s.factor, static_argnums=1)(2.0, Scale) == 6.0
+
+
+# ---------------------------------------------------------------------------
+# Raw numpy on traced values: recorded as numpy's own calls
+# ---------------------------------------------------------------------------
+
+RAW_NUMPY = {
+    "ufunc reduce": lambda x: np.add.reduce(x * x),
+    "ufunc accumulate": lambda x: np.maximum.accumulate(x),
+    "ufunc outer": lambda x: np.multiply.outer(x, x[:2]),
+    "sort": lambda x: np.sort(x) * 1.0,
+    "methods": lambda x: x.max() - x.min() + x.sum(axis=0),
+    "linalg": lambda x: np.linalg.norm(x) + np.linalg.det(np.outer(x, x) + np.eye(4)),
+    "where(c)": lambda x: np.where(x > 0.5)[0] * 1.0,
+    "clip and round": lambda x: np.clip(x, 0.2, 0.8) + np.round(x, 1),
+    "fft real part": lambda x: np.fft.fft(x).real,
+    "fft imaginary part": lambda x: np.fft.fft(x).imag,
+    "astype": lambda x: x.astype(np.float32) * 2,
+    "einsum": lambda x: np.einsum("i,i->", x, x),
+    "stack and transpose": lambda x: np.stack([x, x]).T,
+    "concatenate a list": lambda x: np.concatenate([x, [1.0, 2.0]]),
+    "broadcasting": lambda x: x.reshape(-1, 1) + x,
+    "where= keyword": lambda x: np.sum(x, where=x > 0.5),
+}
+
+
+@pytest.mark.parametrize("name", list(RAW_NUMPY))
+def test_raw_numpy_on_traced_values(name):
+    f = RAW_NUMPY[name]
+    compiled = dd.jit(f)
+    with compiled_only():
+        compiled(np.array([0.3, 0.9, 0.1, 0.6]))
+        for x in ([0.7, 0.2, 0.95, 0.4], [0.3, 0.9, 0.1, 0.6]):
+            got, want = compiled(np.array(x)), f(np.array(x))
+            # arithmetic on traced values goes through the table (a float where numpy's own
+            # arithmetic on numpy scalars gives np.float64, a float too); dtypes are numpy's
+            assert isinstance(got, np.ndarray) == isinstance(want, np.ndarray)
+            assert np.result_type(got) == np.result_type(want)
+            np.testing.assert_array_equal(got, want)
+    assert compiled.cache_info()[:4] == (2, 1, 0, 0)
+
+
+def test_an_index_computed_from_the_values_runs_uncompiled():
+    f = dd.jit(lambda x: np.cumsum(x)[np.argmax(x)])
+    with pytest.warns(RuntimeWarning, match="running uncompiled"):
+        assert f(np.array([0.3, 0.9, 0.1])) == 1.2
+    assert f(np.array([0.3, 0.1, 0.9])) == 1.3
