@@ -14,6 +14,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
+import dualdiff as dd
 from dualdiff.tree import flatten
 
 
@@ -47,3 +48,12 @@ def fallbacks(caught: list) -> list[str]:
     """The "running uncompiled" warnings among recorded ones."""
     return [str(w.message) for w in caught
             if issubclass(w.category, RuntimeWarning) and "running uncompiled" in str(w.message)]
+
+
+def quiz(x, z):
+    """Quiz #1: exp(x·z) + x·z/log(x) + sin(log(x))/(x·z)."""
+    return dd.exp(x * z) + x * z / dd.log(x) + dd.sin(dd.log(x)) / (x * z)
+
+
+POINTS = [(1.5, 0.7), (2.0, -0.3), (0.5, 1.25), (1.5, 0.7)]
+"""Points of the quiz, the first again at the end (a compiled call where it was traced)."""

@@ -13,20 +13,13 @@ from __future__ import annotations
 
 import collections
 import math
-import warnings
 
 import numpy as np
 import pytest
 
 import dualdiff as dd
-from dualdiff.tracing import Graph, Tracer
 
-from jit_checks import assert_same, compiled_only
-
-
-def quiz(x, z):
-    """Quiz #1: exp(x·z) + x·z/log(x) + sin(log(x))/(x·z)."""
-    return dd.exp(x * z) + x * z / dd.log(x) + dd.sin(dd.log(x)) / (x * z)
+from jit_checks import POINTS, assert_same, compiled_only, quiz
 
 
 def quiz_partials(x, z):
@@ -38,7 +31,6 @@ def quiz_partials(x, z):
     return dx, dz
 
 
-POINTS = [(1.5, 0.7), (2.0, -0.3), (0.5, 1.25), (1.5, 0.7)]
 
 
 def close(a, b, rtol=1e-13):
@@ -167,6 +159,73 @@ def test_a_derivative_of_a_jitted_function_is_uncompiled_and_right():
     for x, z in POINTS:
         assert dd.grad(inner, argnums=(0, 1))(x, z) == dd.grad(quiz, argnums=(0, 1))(x, z)
     assert inner.cache_info().traces == 0  # Var arguments: the jit sees through itself
+
+
+@dd.custom_vjp
+def _soft_clip(x):
+    return dd.tanh(x) * 2.0
+
+
+def _soft_clip_fwd(x):
+    y = dd.tanh(x)
+    return y * 2.0, y
+
+
+_soft_clip.defvjp(_soft_clip_fwd, lambda y, g: (g * 2.0 * (1.0 - y * y),))
+
+
+@dd.custom_jvp
+def _softplus(x):
+    return dd.log1p(dd.exp(x))
+
+
+@_softplus.defjvp
+def _softplus_jvp(primals, tangents):
+    return _softplus(primals[0]), tangents[0] * dd.sigmoid(primals[0])
+
+
+def _vector(rng):
+    return (rng.normal(size=3),)
+
+
+def _pytree_pair(rng):
+    return {"u": rng.normal(size=2)}, [rng.normal(size=2), 1.5]
+
+
+def _mixed(a, b):
+    return dd.sin(a["u"]) * b[0] + b[1]
+
+
+MORE = {
+    "custom_vjp under grad": (dd.grad(lambda x: dd.sum(_soft_clip(x) ** 2)), _vector),
+    "custom_jvp under jacfwd": (dd.jacfwd(lambda x: _softplus(x) * x), _vector),
+    "custom_jvp under grad": (dd.grad(lambda x: dd.sum(_softplus(x))), _vector),
+    "jacfwd has_aux": (dd.jacfwd(lambda x: (dd.sin(x), {"n": dd.sum(x)}), has_aux=True), _vector),
+    "jacrev has_aux": (dd.jacrev(lambda x: (dd.sin(x), dd.cos(x)), has_aux=True), _vector),
+    "jacfwd in chunks": (dd.jacfwd(lambda x: dd.sin(x) * x[0], chunk=2),
+                         lambda rng: (rng.normal(size=5),)),
+    "jacfwd argnums pytrees": (dd.jacfwd(_mixed, argnums=(0, 1)), _pytree_pair),
+    "jacrev argnums pytrees": (dd.jacrev(_mixed, argnums=(0, 1)), _pytree_pair),
+    "vjp has_aux": (lambda x, c: dd.vjp(lambda y: (y * y, dd.sum(y)), x, has_aux=True)[1](c),
+                    lambda rng: (rng.normal(size=3), rng.normal(size=3))),
+    "jvp has_aux": (lambda x, v: dd.jvp(lambda y: (dd.exp(y), 3.0), (x,), (v,), has_aux=True),
+                    lambda rng: (rng.normal(size=3), rng.normal(size=3))),
+    "derivative with constants": (lambda x, a: dd.derivative(lambda y, a: dd.sin(a * y), 2)(x, a),
+                                  lambda rng: (rng.normal(), rng.normal())),
+}
+
+
+@pytest.mark.parametrize("name", list(MORE))
+def test_custom_rules_aux_outputs_chunks_and_argnums(name):
+    transform, draw = MORE[name]
+    compiled = dd.jit(transform)
+    rng = np.random.default_rng(5)
+    with compiled_only():
+        compiled(*draw(rng))
+        for _ in range(2):
+            args = draw(rng)
+            assert_same(compiled(*args), transform(*args))
+    assert compiled.cache_info()[:4] == (2, 1, 0, 0)
 
 
 # ---------------------------------------------------------------------------
@@ -321,176 +380,6 @@ def test_a_constant_buffer_reused_by_the_function():
             assert compiled(x) == f(x) == (x[0], x[1])
 
 
-# ---------------------------------------------------------------------------
-# Large traces
-# ---------------------------------------------------------------------------
-
-def chain(n):
-    def f(x):
-        for _ in range(n):
-            x = dd.sin(x) * 0.5 + x
-        return x
-    return f
-
-
-def _trace_size(f, x):
-    graph = Graph(max_nodes=10 ** 7)
-    out = f(graph.input(x))
-    assert type(out) is Tracer
-    return len(graph.nodes)
-
-
-def test_trace_size_is_linear_in_the_number_of_operations():
-    """Each op of the chain is a constant number of nodes (3 here: sin, mul, add), and so is
-    each op of its derivatives: size(n) = a·n + b exactly, whatever the transformation."""
-    assert [_trace_size(chain(n), 0.3) for n in (100, 1000, 10000)] == [301, 3001, 30001]
-    for transform, x in ((dd.grad, 0.3), (dd.jacfwd, np.ones(3)), (dd.jacrev, np.ones(2)),
-                         (dd.hessian, np.ones(2))):
-        sizes = []
-        for n in (10, 100, 1000):
-            f = chain(n)
-            target = (lambda v, f=f: dd.sum(f(v))) if transform is dd.hessian else f
-            sizes.append(_trace_size(transform(target), x))
-        assert sizes[2] - sizes[1] == 10 * (sizes[1] - sizes[0]) > 0, (transform, sizes)
-    f = dd.jit(chain(10000))
-    with compiled_only():
-        f(0.3)
-        assert f(0.7) == chain(10000)(0.7)
-    assert f.source(0.1).count("\n") == 3 * 10000 + 2  # def, one line per node, return
-
-
-def test_a_trace_above_max_nodes_runs_uncompiled_with_a_warning():
-    f = dd.jit(dd.grad(chain(50)), max_nodes=100)
-    with pytest.warns(RuntimeWarning, match="passed 100 operations"):
-        assert f(0.3) == dd.grad(chain(50))(0.3)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # warned once
-        for x in (0.1, 2.0):
-            assert f(x) == dd.grad(chain(50))(x)
-    assert f.cache_info()[:4] == (0, 0, 0, 3)
-    assert f.source(0.3).startswith("# not compiled: TraceError: the trace passed 100")
-
-
-# ---------------------------------------------------------------------------
-# The generated source
-# ---------------------------------------------------------------------------
-
-def test_the_quiz_source_is_readable_and_shares_subexpressions():
-    vg = dd.jit(dd.value_and_grad(quiz, argnums=(0, 1)))
-    source = vg.source(1.5, 0.7)
-    lines = source.splitlines()
-    assert lines[0] == "def quiz(x0, x1):"
-    assert lines[-1].startswith("    return (")
-    assert source.count("(x0 * x1)") == 1  # x·z once, shared by the value and both partials
-    assert source.count("math.log(x0)") == 1 and source.count("math.exp(") == 1
-    assert "math.cos(" in source  # the derivative of sin, from the table's rule
-    namespace = {"math": math, "np": np, "_Retrace": AssertionError}
-    exec(compile(source, "<quiz>", "exec"), namespace)  # the text compiles as it is
-    for x, z in POINTS:
-        assert namespace["quiz"](x, z) == vg(x, z)
-    jvp_source = dd.jit(lambda x, z: dd.jvp(quiz, (x, z), (1.0, 0.0))).source(1.5, 0.7)
-    # a zero tangent folds away: nothing is multiplied by the 0.0 seed of z
-    assert "* 0.0" not in jvp_source and "0.0 *" not in jvp_source
-
-
-def test_array_source_calls_numpy_and_has_no_handwritten_rule():
-    g = dd.jit(dd.grad(lambda x: dd.sum(dd.exp(dd.sin(x)) * dd.log1p(x * x))))
-    source = g.source(np.linspace(0.0, 1.0, 5))
-    assert "np.sin(x0)" in source and "np.exp(" in source and "np.cos(x0)" in source
-    assert "math." not in source
-    # log1p's partial 1/(1 + u) comes from its table entry, as a division by (1 + u)
-    assert "np.divide(1.0, " in source
-
-
-def test_no_derivative_rule_is_written_in_the_compiler():
-    """The code generator names no table entry but the four it writes as operators (and neg):
-    every derivative in the generated code comes from the table's rules, as traced. (The
-    tracer names ndarray methods such as ``sum``: it records numpy's own, not a rule.)"""
-    import ast
-    import importlib
-    import pathlib
-
-    rules = set(dd.REGISTRY) - {"add", "sub", "mul", "div", "neg"}
-    for name in ("dualdiff.codegen", "dualdiff.jit"):
-        module = importlib.import_module(name)  # dualdiff.jit the attribute is the function
-        tree = ast.parse(pathlib.Path(module.__file__).read_text())
-        named = {node.value for node in ast.walk(tree)
-                 if isinstance(node, ast.Constant) and isinstance(node.value, str)}
-        named |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)
-                  and isinstance(node.value, ast.Name) and node.value.id in ("dd", "P")}
-        assert not named & rules, (module.__name__, named & rules)
-
-
-def test_dtype_questions_are_answered_without_recording():
-    f = dd.jit(lambda x: x * 2.0 if np.result_type(x) == np.float64 and np.isrealobj(x) else x)
-    with compiled_only():
-        for x in (np.ones(2), np.arange(2)):
-            np.testing.assert_array_equal(f(x), 2.0 * x)
-    assert f.cache_info()[:2] == (1, 1)
-
-
-def test_a_function_named_like_what_its_code_reads():
-    def named(name):
-        def f(x):
-            return dd.sum(dd.sin(x) * np.array([1.0, 2.0]))
-        f.__name__ = name
-        return f
-
-    # the generated code calls np.sin, and binds the constant array as _c0
-    renamed, constant = dd.jit(named("np")), dd.jit(named("_c0"))
-    with compiled_only():
-        for x in (np.ones(2), np.zeros(2)):
-            assert renamed(x) == constant(x) == np.sin(x[0]) + 2 * np.sin(x[1])
-    assert renamed.source(np.ones(2)).startswith("def np_(x0):")
-    assert constant.source(np.ones(2)).startswith("def _c0_(x0):")
-
-
-def test_source_of_an_unseen_signature_traces_it():
-    f = dd.jit(lambda x: x * x)
-    assert f.source(2.0) == "def compiled(x0):\n    v0 = (x0 * x0)\n    return v0\n"
-    assert f.cache_info().traces == 1 and f(3.0) == 9.0 and f.cache_info().hits == 1
-
-
-# ---------------------------------------------------------------------------
-# What the generated code must not change: types, dtypes, signs, structures
-# ---------------------------------------------------------------------------
-
-def test_numpy_results_keep_their_types_and_dtypes():
-    where = dd.jit(lambda x: np.where(x > 0, 1.0, 2.0).astype(np.float64) * x)
-    logical = dd.jit(lambda x: np.add(x > 0, x > 1))  # numpy's add of bools is "or"
-    as_float = dd.jit(lambda x: np.argsort(x) * 1.0)  # not the int array itself
-    with compiled_only():
-        for _ in range(2):
-            assert [where(1.0), where(-1.0)] == [1.0, -2.0]
-            assert logical(2.0) is np.True_
-            out = as_float(np.array([3.0, 1.0, 2.0]))
-            assert out.dtype == np.float64 and out.tolist() == [1.0, 2.0, 0.0]
-
-
-def test_common_subexpressions_tell_negative_zero_apart():
-    f = dd.jit(lambda x: (np.multiply(x, np.float64(0.0)), np.multiply(x, np.float64(-0.0))))
-    with compiled_only():
-        for _ in range(2):
-            plus, minus = f(1.0)
-            assert not np.signbit(plus) and np.signbit(minus)
-
-
-def test_named_tuples_out():
-    P = collections.namedtuple("P", "a b")
-    f = dd.jit(lambda x: P(x, 2 * x))
-    with compiled_only():
-        f(1.0)
-        out = f(2.0)
-    assert type(out) is P and out == P(2.0, 4.0)
-
-
-def test_numpy_on_the_argument_and_an_inner_dual():
-    """np.multiply(traced x, Dual y) inside a jvp: the Dual's rules take the call."""
-    f = dd.jit(lambda x: dd.jvp(lambda y: np.multiply(x, y), (x,), (1.0,)))
-    with compiled_only():
-        assert f(2.0) == (4.0, 2.0) and f(3.0) == (9.0, 3.0)
-
-
 def test_an_error_of_the_function_itself_is_not_a_reason_to_stop_compiling():
     def f(x):
         if x < 0:
@@ -513,50 +402,3 @@ def test_an_argument_that_is_no_number_runs_uncompiled():
     with pytest.warns(RuntimeWarning, match="holds a Scale"):
         assert f(2.0, Scale()) == 6.0
     assert dd.jit(lambda x, s: x * s.factor, static_argnums=1)(2.0, Scale) == 6.0
-
-
-# ---------------------------------------------------------------------------
-# Raw numpy on traced values: recorded as numpy's own calls
-# ---------------------------------------------------------------------------
-
-RAW_NUMPY = {
-    "ufunc reduce": lambda x: np.add.reduce(x * x),
-    "ufunc accumulate": lambda x: np.maximum.accumulate(x),
-    "ufunc outer": lambda x: np.multiply.outer(x, x[:2]),
-    "sort": lambda x: np.sort(x) * 1.0,
-    "methods": lambda x: x.max() - x.min() + x.sum(axis=0),
-    "linalg": lambda x: np.linalg.norm(x) + np.linalg.det(np.outer(x, x) + np.eye(4)),
-    "where(c)": lambda x: np.where(x > 0.5)[0] * 1.0,
-    "clip and round": lambda x: np.clip(x, 0.2, 0.8) + np.round(x, 1),
-    "fft real part": lambda x: np.fft.fft(x).real,
-    "fft imaginary part": lambda x: np.fft.fft(x).imag,
-    "astype": lambda x: x.astype(np.float32) * 2,
-    "einsum": lambda x: np.einsum("i,i->", x, x),
-    "stack and transpose": lambda x: np.stack([x, x]).T,
-    "concatenate a list": lambda x: np.concatenate([x, [1.0, 2.0]]),
-    "broadcasting": lambda x: x.reshape(-1, 1) + x,
-    "where= keyword": lambda x: np.sum(x, where=x > 0.5),
-}
-
-
-@pytest.mark.parametrize("name", list(RAW_NUMPY))
-def test_raw_numpy_on_traced_values(name):
-    f = RAW_NUMPY[name]
-    compiled = dd.jit(f)
-    with compiled_only():
-        compiled(np.array([0.3, 0.9, 0.1, 0.6]))
-        for x in ([0.7, 0.2, 0.95, 0.4], [0.3, 0.9, 0.1, 0.6]):
-            got, want = compiled(np.array(x)), f(np.array(x))
-            # arithmetic on traced values goes through the table (a float where numpy's own
-            # arithmetic on numpy scalars gives np.float64, a float too); dtypes are numpy's
-            assert isinstance(got, np.ndarray) == isinstance(want, np.ndarray)
-            assert np.result_type(got) == np.result_type(want)
-            np.testing.assert_array_equal(got, want)
-    assert compiled.cache_info()[:4] == (2, 1, 0, 0)
-
-
-def test_an_index_computed_from_the_values_runs_uncompiled():
-    f = dd.jit(lambda x: np.cumsum(x)[np.argmax(x)])
-    with pytest.warns(RuntimeWarning, match="running uncompiled"):
-        assert f(np.array([0.3, 0.9, 0.1])) == 1.2
-    assert f(np.array([0.3, 0.1, 0.9])) == 1.3
