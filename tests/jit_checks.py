@@ -1,4 +1,5 @@
-"""Comparisons for the jit tests: compiled results against the uncompiled path.
+"""Comparisons for the jit tests (compiled results against the uncompiled path), and the
+quiz function several of them compile.
 
 The generated code calls the functions the uncompiled path calls (``math`` on
 floats, numpy on arrays), but it follows the table's generic rules where the

@@ -1,12 +1,12 @@
-"""``dualdiff.jit``: every transformation compiled, pytrees, static arguments, the cache,
-the generated source, and traces too large to compile.
+"""``dualdiff.jit``: every transformation compiled, pytrees, static arguments, the cache.
 
 Each compiled function is traced on one call and *run* on others (the first
 call returns what the trace computed; later calls run the generated code), and
 its results are compared with the uncompiled path (few ulps), with closed forms
 (the quiz's partial derivatives) or with central differences. Branches, guards
 and numpy's inf/NaN are in ``test_jit_branches``; random expressions and the
-table's entries in ``test_jit_properties``.
+table's entries in ``test_jit_properties``; the generated source and large
+traces in ``test_jit_source``; types and raw numpy calls in ``test_jit_numpy``.
 """
 
 from __future__ import annotations
