@@ -194,15 +194,23 @@ def _record(kind: str, target: Any, args: tuple, kwargs: dict, compute: Callable
     ref_args, values = graph.split(args)
     ref_kwargs, kw_values = graph.split(kwargs)
     value = compute(*values, **kw_values)
-    state = np.geterr()
-    if state != graph._errstate:  # inside a rule's np.errstate: warnings as the rule chose
-        graph.errstates[len(graph.nodes)] = {k: v for k, v in state.items()
-                                             if graph._errstate[k] != v}
+    if type(value) is not float or kw_values or not _floats(values):  # floats never warn
+        state = np.geterr()
+        if state != graph._errstate:  # inside a rule's np.errstate: warnings as it chose
+            graph.errstates[len(graph.nodes)] = {k: v for k, v in state.items()
+                                                 if graph._errstate[k] != v}
     ragged = ragged or (target in _RAGGED_FUNCTIONS if kind == "call" else
                         target in _RAGGED_METHODS if kind == "method" else False)
     if graph.ragged and not ragged:  # shapes computed from a ragged value are ragged too
         ragged = any(k in graph.ragged for k in _refs((ref_args, ref_kwargs)))
     return graph.record(kind, target, ref_args, ref_kwargs, value, ragged)
+
+
+def _floats(values: tuple) -> bool:
+    for v in values:
+        if type(v) is not float:
+            return False
+    return True
 
 
 def _other_box(values: Any) -> bool:
