@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 import dualdiff as dd
 
-from expressions import problems, scalar_function
+from expressions import ELEMENTWISE, problems, scalar_function
 from jit_checks import assert_same, compiled_only, fallbacks
 
 SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
@@ -97,6 +97,60 @@ def test_random_expressions_on_arrays(problem, shift):
             assert_same(reverse(*p), dd.grad(total, argnums=nums)(*p))
     for c in (compiled, forward, reverse):
         _all_compiled(c, 3)
+
+
+def _unsquashed(tree: tuple, xs: tuple):
+    """The tree with every primitive applied to its children directly: arguments leave the
+    domains (log of a negative, division by 0, overflow), where numpy gives inf/NaN and
+    Python's float arithmetic raises."""
+    kind = tree[0]
+    if kind == "x":
+        return xs[tree[1]]
+    if kind == "c":
+        return tree[1]
+    return ELEMENTWISE[kind].fn(*(_unsquashed(child, xs) for child in tree[1:]))
+
+
+@settings(max_examples=300, **SETTINGS)
+@given(problems(), st.sampled_from([0.0, -1.0, 1.0, 0.5, -2.5, 3.0, 700.0, -0.0]))
+def test_random_expressions_outside_their_domains(problem, special):
+    """Compiled equals uncompiled, NaN for NaN and inf for inf, also where the generated float
+    code raises and the call runs uncompiled (counted, never wrong).
+
+    The value always equals the uncompiled one. The gradient equals the uncompiled sweep on
+    floats wherever the sweep on 1-element arrays (the table's VJP rules, which the trace
+    records) agrees with it. Where NaN flows into a branch that is discarded (fmax of NaN,
+    a zero-derivative entry), the two uncompiled sweeps can disagree (the float sweep skips a
+    zero cotangent outright, the rules multiply it by the NaN partial); there the compiled
+    gradient must equal a fresh trace's at that very point: the generated code, a guard's
+    retrace and the uncompiled fallback all give the trace's numbers."""
+    tree, point = problem
+    n = len(point)
+    nums = tuple(range(n))
+
+    def f(*xs):
+        return _unsquashed(tree, xs)
+
+    def by_rules(*xs):
+        value, grads = dd.value_and_grad(lambda *a: dd.sum(f(*a)), argnums=nums)(
+            *(np.array([x]) for x in xs))
+        return value, tuple(float(g[0]) for g in grads)
+
+    compiled = dd.jit(f)
+    reverse = dd.jit(dd.value_and_grad(f, argnums=nums))
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for p in (point, tuple(special for _ in point), (special,) + point[1:], point):
+            assert_same(compiled(*p), f(*p), ulps=4)
+            got, want = reverse(*p), dd.value_and_grad(f, argnums=nums)(*p)
+            try:
+                assert_same(want, by_rules(*p), ulps=1e5, floor=1e-12)  # math against numpy
+            except AssertionError:  # the uncompiled sweeps differ: the trace decides
+                want = dd.jit(dd.value_and_grad(f, argnums=nums))(*p)
+            assert_same(got, want, ulps=4)
+    for c in (compiled, reverse):
+        info = c.cache_info()
+        assert info.hits + info.traces + info.uncompiled == 4, info
 
 
 @settings(max_examples=60, **SETTINGS)
