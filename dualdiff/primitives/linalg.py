@@ -44,6 +44,8 @@ def _matmul_jvp_a(t, out, args, p, batched):
     if not batched:
         return matmul(t, b)
     k = batch_size(t)
+    if ndim(a) == 1 and ndim(b) == 2:
+        return matmul(t, b)  # every direction a row: one matrix product
     if ndim(a) == 1:
         t2 = reshape(t, (k,) + (1,) * max(ndim(b) - 2, 0) + (1, shape(a)[0]))
         return reshape(matmul(t2, b), (k,) + shape(out))
@@ -70,6 +72,8 @@ def _swap_last(x: Any) -> Any:
 
 def _matmul_vjp_a(g, out, args, p):
     a, b = args
+    if ndim(a) == 1 and ndim(b) == 2:
+        return matmul(g, _swap_last(b))  # b·g as a row: one matrix product even for a batch of g
     if ndim(b) == 1:
         g = reshape(g, shape(g) + (1,))
         b = reshape(b, (shape(b)[0], 1))
@@ -81,6 +85,8 @@ def _matmul_vjp_a(g, out, args, p):
 
 def _matmul_vjp_b(g, out, args, p):
     a, b = args
+    if ndim(a) == 2 and ndim(b) == 1:
+        return matmul(g, a)  # aᵀ·g as a row: one matrix product even for a batch of g
     if ndim(a) == 1:
         g = reshape(g, shape(g)[:-1] + (1, shape(g)[-1])) if ndim(b) > 1 else reshape(g, (1,) + shape(g))
         a = reshape(a, (1, shape(a)[0]))
