@@ -46,6 +46,7 @@ from .api import jvp, value_and_grad
 from .core import primal
 from .expr import Expression
 from .expr import compile as compile_expression
+from .notation import duration  # noqa: F401  (re-exported: part of this module's API)
 from .views import NotebookViews
 
 MIN_ROUNDS = 5
@@ -307,17 +308,6 @@ def agreement_digits(values: Sequence[float], reference: Sequence[float]) -> int
     if not math.isfinite(error):
         return 0
     return int(max(0, min(16, math.floor(-math.log10(error / scale)))))
-
-
-def duration(seconds: float | None) -> str:
-    """Human time: ns/µs/ms/s with three significant figures."""
-    if seconds is None:
-        return ""
-    for unit, scale in (("ns", 1e-9), ("µs", 1e-6), ("ms", 1e-3)):
-        if seconds < 1000 * scale:
-            value = seconds / scale
-            return f"{value:.3g} {unit}" if value >= 1 or unit == "ns" else f"{value:.2g} {unit}"
-    return f"{seconds:.3g} s"
 
 
 def target_of(f: Callable[..., Any] | Expression | str,

@@ -3,18 +3,17 @@
 :class:`NotebookViews` gives a result class ``_repr_markdown_``, ``_repr_latex_``
 and ``_repr_html_`` drawn by :mod:`dualdiff.render`'s ``<view>_markdown``,
 ``<view>_latex`` and ``<view>_html`` (Jupyter calls them; no Jupyter is needed).
-:mod:`dualdiff.render` itself imports the result classes, so it is imported
-here when a view is first drawn, not at ``import dualdiff``.
 """
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
+
+from . import render
 
 
 def _renderer(name: str) -> Any:
-    return getattr(importlib.import_module("dualdiff.render"), name)
+    return getattr(render, name)
 
 
 class NotebookViews:
