@@ -30,10 +30,12 @@ from typing import Any
 import numpy as np
 
 from .errors import MATH_ERRORS
+from .nodes import OPERATORS
 from .primitives import Kind
-from .tracing import Graph, Node, Ref
+from .tracing import Graph, Node, Ref, numpy_scalar
 
-_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
+_INFIX = {name: symbol for name, (symbol, _) in OPERATORS.items() if symbol != "**"}  # math.pow
+"""Entries written as Python operators on floats (``**`` goes through ``math.pow``: numpy's NaN)."""
 _COMPARE = {np.less: "<", np.less_equal: "<=", np.greater: ">", np.greater_equal: ">=",
             np.equal: "==", np.not_equal: "!="}
 _FLOAT_UFUNCS = {np.isfinite: "math.isfinite", np.isnan: "math.isnan", np.isinf: "math.isinf",
@@ -133,6 +135,8 @@ class _Emitter:
             if type(owner) is Ref and self.alias.get(owner.index, owner.index) in self.python:
                 # emitted as a Python float/bool; numpy's scalar type has the method
                 receiver = f"np.{type(value).__name__}({receiver})"
+            elif type(value) in (bool, int, float):  # a Python scalar: numpy's has the method
+                receiver = f"{self.bind(numpy_scalar, '_numpy_scalar')}({receiver})"
             return self.call(f"{receiver}.{node.target}", tuple(rest), node.kwargs)
         if node.kind == "ufunc":
             ufunc, method = node.target
@@ -141,7 +145,10 @@ class _Emitter:
                     float_form = self._float_ufunc(ufunc, node.args)
                     if float_form is not None:
                         return float_form
-                return self.call(self.function(ufunc, "ufunc"), node.args, node.kwargs)
+                text = self.call(self.function(ufunc, "ufunc"), node.args, node.kwargs)
+                if type(node.value) in (bool, int, float):  # traced as a Python scalar
+                    return f"{type(node.value).__name__}({text})"
+                return text
             return self.call(f"{self.function(ufunc, 'ufunc')}.{method}", node.args, node.kwargs)
         if node.kind == "call":
             if node.target in (np.all, np.any) and scalars and len(node.args) == 1 \
@@ -162,8 +169,8 @@ class _Emitter:
         if ufunc in _COMPARE and len(args) == 2:
             return f"({self.const(args[0])} {_COMPARE[ufunc]} {self.const(args[1])})"
         form = _FLOAT_UFUNCS.get(ufunc)
-        if form is None:
-            return None
+        if form is None or not all(_is_float(self._value(a)) for a in args):
+            return None  # Python's bool and int arithmetic is not numpy's (True + True)
         if form.startswith("math."):
             return f"{form}({self.const(args[0])})"
         if not all(_is_float(self._value(a)) for a in args):

@@ -37,7 +37,7 @@ from typing import Any, Callable, NamedTuple
 
 import numpy as np
 
-from .core import Box, shape
+from .core import Box, lift, shape
 
 TRACE_LEVEL = -1
 """Below every transformation's level (and below symbolic values): the innermost value."""
@@ -221,30 +221,71 @@ def _other_box(values: Any) -> bool:
     return False
 
 
+def numpy_scalar(value: Any) -> Any:
+    """A Python scalar as numpy's scalar of its kind (which has ndarray's methods); else as is.
+
+    Rules call ndarray methods on values they read (``(x > 0).astype(float)``); on a traced
+    Python float such a comparison is a Python bool, which has none.
+    """
+    t = type(value)
+    if t is bool:
+        return np.bool_(value)
+    if t is int:
+        return np.int64(value)
+    if t is float:
+        return np.float64(value)
+    return value
+
+
 def _raw_method(name: str) -> Callable:
     def method(self: "Tracer", *args: Any, **kwargs: Any) -> Any:
         return _record("method", name, (self, *args), kwargs,
-                       lambda obj, *a, **k: getattr(obj, name)(*a, **k))
+                       lambda obj, *a, **k: getattr(numpy_scalar(obj), name)(*a, **k))
     method.__name__ = name
     return method
 
 
-def _comparison(ufunc: np.ufunc) -> Callable:
-    def compare(self: "Tracer", other: Any) -> Any:
-        if isinstance(other, Box) and type(other) is not Tracer:
-            return NotImplemented  # the reflected comparison of a Dual/Var compares primals
-        return _record("ufunc", (ufunc, "__call__"), (self, other), {}, ufunc)
-    return compare
-
-
-def _bitwise(ufunc: np.ufunc, reflected: bool = False) -> Callable:
-    """``&``, ``|``, ``^`` of boolean arrays (masks in rules), recorded as numpy's ufuncs."""
+def _operator(ufunc: np.ufunc, reflected: bool = False) -> Callable:
+    """A Python operator on a traced value is numpy's ufunc: a Tracer stands for a numpy value
+    (a float as a float64 scalar: ``1.0 / x`` at 0 is inf, as numpy and JAX give, never a
+    ZeroDivisionError; float32 stays float32). A Dual or Var operand takes the call instead."""
     def operate(self: "Tracer", other: Any) -> Any:
         if isinstance(other, Box) and type(other) is not Tracer:
             return NotImplemented
         pair = (other, self) if reflected else (self, other)
-        return _record("ufunc", (ufunc, "__call__"), pair, {}, ufunc)
+        return _record("ufunc", (ufunc, "__call__"), pair, {}, _scalars_stay_python(ufunc))
     return operate
+
+
+def _unary(ufunc: np.ufunc) -> Callable:
+    def operate(self: "Tracer") -> Any:
+        return _record("ufunc", (ufunc, "__call__"), (self,), {}, _scalars_stay_python(ufunc))
+    return operate
+
+
+_PYTHON_SCALARS = (bool, int, float)
+
+
+def _scalars_stay_python(ufunc: np.ufunc) -> Callable:
+    """The ufunc, with a result on Python scalars given back as a Python scalar (numpy's value,
+    Python's type), as the generated float code computes it."""
+    def compute(*values: Any) -> Any:
+        out = ufunc(*values)
+        if isinstance(out, np.generic) and all(type(v) in _PYTHON_SCALARS for v in values):
+            return out.item()
+        return out
+    return compute
+
+
+def _working_type(a: Any) -> Any:
+    """A traced bool or int entering a table entry becomes a float first, as ``bind`` lifts plain
+    values (``(x > 0) + (x > 1)`` is 2.0, not numpy's ``True``); recorded so the code does it too."""
+    if type(a) is not Tracer:
+        return a
+    c = a.concrete
+    if type(c) is float or (type(c) is np.ndarray and c.dtype == np.float64 and c.ndim):
+        return a
+    return _record("call", lift, (a,), {}, lift)
 
 
 class Tracer(Box):
@@ -280,7 +321,8 @@ class Tracer(Box):
 
     @classmethod
     def _apply(cls, prim, args, params, level):
-        return _record("prim", prim, tuple(args), dict(params),
+        args = tuple(_working_type(a) for a in args)
+        return _record("prim", prim, args, dict(params),
                        lambda *values, **kw: prim.evaluate(values, kw))
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -335,22 +377,37 @@ class Tracer(Box):
     def __setitem__(self, key, value):
         raise TraceError("writing into a traced array")
 
-    __and__ = _bitwise(np.bitwise_and)
-    __rand__ = _bitwise(np.bitwise_and, reflected=True)
-    __or__ = _bitwise(np.bitwise_or)
-    __ror__ = _bitwise(np.bitwise_or, reflected=True)
-    __xor__ = _bitwise(np.bitwise_xor)
-    __rxor__ = _bitwise(np.bitwise_xor, reflected=True)
+    __add__ = _operator(np.add)
+    __radd__ = _operator(np.add, reflected=True)
+    __sub__ = _operator(np.subtract)
+    __rsub__ = _operator(np.subtract, reflected=True)
+    __mul__ = _operator(np.multiply)
+    __rmul__ = _operator(np.multiply, reflected=True)
+    __truediv__ = _operator(np.true_divide)
+    __rtruediv__ = _operator(np.true_divide, reflected=True)
+    __pow__ = _operator(np.power)
+    __rpow__ = _operator(np.power, reflected=True)
+    __matmul__ = _operator(np.matmul)
+    __rmatmul__ = _operator(np.matmul, reflected=True)
+    __and__ = _operator(np.bitwise_and)
+    __rand__ = _operator(np.bitwise_and, reflected=True)
+    __or__ = _operator(np.bitwise_or)
+    __ror__ = _operator(np.bitwise_or, reflected=True)
+    __xor__ = _operator(np.bitwise_xor)
+    __rxor__ = _operator(np.bitwise_xor, reflected=True)
+    __lt__ = _operator(np.less)
+    __le__ = _operator(np.less_equal)
+    __gt__ = _operator(np.greater)
+    __ge__ = _operator(np.greater_equal)
+    __eq__ = _operator(np.equal)
+    __ne__ = _operator(np.not_equal)
+    __neg__ = _unary(np.negative)
+    __abs__ = _unary(np.absolute)
+    __invert__ = _unary(np.invert)
 
-    def __invert__(self) -> Any:
-        return _record("ufunc", (np.invert, "__call__"), (self,), {}, np.invert)
+    def __pos__(self) -> "Tracer":
+        return self
 
-    __lt__ = _comparison(np.less)
-    __le__ = _comparison(np.less_equal)
-    __gt__ = _comparison(np.greater)
-    __ge__ = _comparison(np.greater_equal)
-    __eq__ = _comparison(np.equal)
-    __ne__ = _comparison(np.not_equal)
     __hash__ = None
 
 
