@@ -44,6 +44,9 @@ def _matmul_jvp_a(t, out, args, p, batched):
     if not batched:
         return matmul(t, b)
     k = batch_size(t)
+    if ndim(a) == 2 and ndim(b) == 2:  # all k directions as rows of one matrix: one BLAS product
+        m, n = shape(a)
+        return reshape(matmul(reshape(t, (k * m, n)), b), (k,) + shape(out))
     if ndim(a) == 1:
         t2 = reshape(t, (k,) + (1,) * max(ndim(b) - 2, 0) + (1, shape(a)[0]))
         return reshape(matmul(t2, b), (k,) + shape(out))
@@ -60,6 +63,12 @@ def _matmul_jvp_b(t, out, args, p, batched):
     if ndim(b) == 1:
         r = matmul(a, transpose(t))  # (..., k): every direction as a column
         return moveaxis(r, -1, 0)
+    if ndim(a) == 2 and ndim(b) == 2:  # the k directions side by side: one BLAS product, not k
+        n, q = shape(b)
+        if q == 1:  # a column (a reverse sweep's cotangent of A @ x): directions as rows
+            return reshape(matmul(reshape(t, (k, n)), transpose(a)), (k,) + shape(out))
+        side = reshape(moveaxis(t, 0, 1), (n, k * q))
+        return moveaxis(reshape(matmul(a, side), (shape(a)[0], k, q)), 1, 0)
     return matmul(a, reshape(t, (k,) + (1,) * max(ndim(a) - ndim(b), 0) + shape(b)))
 
 
