@@ -161,11 +161,10 @@ def compiled_gradient(target: Target, step: float | None = None) -> Outcome:
     here), then runs them as one straight-line Python function per call (the program
     ``dualdiff codegen --mode reverse`` prints)."""
     compiled, fresh = _compiled(target)
-    before = compiled.cache_info().uncompiled
     _, grads = compiled(*target.values)
-    if fresh:
+    if fresh:  # the same point always takes the same path: checked once, warm calls just run
         compiled(*target.values)
-    if compiled.cache_info().uncompiled > before:
+    if fresh and compiled.cache_info().uncompiled:
         source = compiled.source(*target.values)
         if source.startswith("# not compiled:"):
             reason = source.removeprefix("# not compiled:").strip()
