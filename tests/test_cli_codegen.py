@@ -203,3 +203,21 @@ def test_compare_cli_shows_the_compiled_row():
     entry = doc["methods"]["compiled"]
     assert entry["kind"] == "ad" and entry["seconds"] > 0 and entry["first_call_seconds"] > 0
     assert entry["gradient"] == doc["methods"]["reverse"]["gradient"]
+
+
+def test_readme_shows_the_real_program_of_quiz_1():
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Compiled derivatives", 1)[1].split("\n## ", 1)[0]
+    shown = re.findall(r"```python\n(.*?)```", section, re.S)
+    assert run(QUIZ, "x=2", "z=3", "--mode", "reverse").stdout in shown
+    tour = shown[0]  # the library lines and the values their comments state
+    namespace: dict = {}
+    for line in tour.splitlines():
+        code, _, comment = line.partition("  # ")
+        if code.strip().startswith("print"):
+            continue
+        if comment and not code.startswith(("import", "f =", "vg =")):
+            assert repr(eval(code, namespace)) == comment.strip(), code  # noqa: S307
+        else:
+            exec(code, namespace)  # noqa: S102
