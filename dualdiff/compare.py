@@ -45,8 +45,11 @@ import numpy as np
 from . import finite_diff
 from .api import jvp, value_and_grad
 from .core import primal
+from .expr import Expression
+from .expr import compile as compile_expression
 from .jit import jit
-from .expr import Expression, compile as compile_expression
+from .notation import duration  # noqa: F401  (re-exported: part of this module's API)
+from .views import NotebookViews
 
 MIN_ROUNDS = 5
 MAX_ROUNDS = 25
@@ -264,8 +267,11 @@ def note(method: Method, exc: BaseException) -> str:
 # --- the comparison ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class Comparison:
+class Comparison(NotebookViews):
     """Every method's result on one target, with differences relative to the reference."""
+
+    _view = "comparison"  # drawn by dualdiff.render.comparison_markdown/_latex/_html
+    _latex_array = True
 
     target: Target
     value: float
@@ -327,22 +333,6 @@ class Comparison:
     def notes(self) -> list[str]:
         return [r.note for r in self.results if r.note]
 
-    # Notebook views (plain strings from dualdiff.render; imported only when shown).
-    def _repr_markdown_(self) -> str:
-        from .render import comparison_markdown
-
-        return comparison_markdown(self)
-
-    def _repr_latex_(self) -> str:
-        from .render import comparison_latex
-
-        return "$$" + comparison_latex(self, array=True) + "$$"
-
-    def _repr_html_(self) -> str:
-        from .render import comparison_html
-
-        return comparison_html(self)
-
 
 def _join(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -359,17 +349,6 @@ def agreement_digits(values: Sequence[float], reference: Sequence[float]) -> int
     if not math.isfinite(error):
         return 0
     return int(max(0, min(16, math.floor(-math.log10(error / scale)))))
-
-
-def duration(seconds: float | None) -> str:
-    """Human time: ns/µs/ms/s with three significant figures."""
-    if seconds is None:
-        return ""
-    for unit, scale in (("ns", 1e-9), ("µs", 1e-6), ("ms", 1e-3)):
-        if seconds < 1000 * scale:
-            value = seconds / scale
-            return f"{value:.3g} {unit}" if value >= 1 or unit == "ns" else f"{value:.2g} {unit}"
-    return f"{seconds:.3g} s"
 
 
 def target_of(f: Callable[..., Any] | Expression | str,

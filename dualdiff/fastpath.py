@@ -254,21 +254,31 @@ def forward(x, y):
     return _general(x, y)
 """
 
-_EVALUATE = """if type({a}) is float{and_b}:
-        try:
-            out = {out}
-        except _MATH_ERRORS:
-            out = _evaluate(({args},), _NO_PARAMS)
-    elif {arrays}:
-        out = _impl({args})
-    else:
-        return _general({call})"""
+_RECORD = ("index = len(tape.prims)", "tape.prims.append(_prim)", "tape.links.append(link)",
+           "tape.args.append(args)", "tape.outs.append(out)", "tape.local.append(local)",
+           "var = _object_new(Var)", "var.value = out", "var.index = index", "var.tape = tape",
+           "var._level = tape.level", "return var")
+"""Appending a node (what :meth:`Tape.record` does), inlined where a ``{record}`` line stands."""
 
 _TAPE_UNARY = """
 def record(x):
     x0 = x.value
-    {evaluate}
-    return x.tape.record(_prim, x.index, x0, out)
+    if type(x0) is float:
+        try:
+            out = {out}
+            local = {p0}
+        except _MATH_ERRORS:
+            out = _evaluate((x0,), _NO_PARAMS)
+            local = None
+    elif type(x0) is ndarray:
+        out = _impl(x0)
+        local = None
+    else:
+        return _general(x)
+    tape = x.tape
+    link = x.index
+    args = x0
+    {record}
 """
 
 _TAPE_BINARY = """
@@ -281,22 +291,56 @@ def record(x, y):
                 return _general(x, y)
             x1 = y.value
             link = ((0, x.index), (1, y.index))
+            both = True
         elif type(y) is float or (type(y) is ndarray and y.dtype is F64 and y.ndim):
             x1 = y
             link = x.index
+            both = False
         else:
             return _general(x, y)
+        first = True
     elif type(y) is Var and (type(x) is float or (type(x) is ndarray and x.dtype is F64
                                                    and x.ndim)):
         x0 = x
         x1 = y.value
         tape = y.tape
         link = ((1, y.index),)
+        both = False
+        first = False
     else:
         return _general(x, y)
-    {evaluate}
-    return tape.record(_prim, link, (x0, x1), out)
+    if type(x0) is float and type(x1) is float:
+        try:
+            out = {out}
+            if both:
+                local = ({p0}, {p1})
+            elif first:
+                local = {p0}
+            else:
+                local = ({p1},)
+        except _MATH_ERRORS:
+            out = _evaluate((x0, x1), _NO_PARAMS)
+            local = None
+    elif (type(x0) is ndarray or type(x0) is float) and (type(x1) is ndarray or type(x1) is float):
+        out = _impl(x0, x1)
+        local = None
+    else:
+        return _general(x, y)
+    args = (x0, x1)
+    {record}
 """
+
+
+def _fill_record(template: str, **parts: str) -> str:
+    """The template with its ``{record}`` line expanded (see :data:`_RECORD`), then formatted."""
+    lines = []
+    for line in template.splitlines():
+        if line.strip() == "{record}":
+            indent = line[:len(line) - len(line.lstrip())]
+            lines.extend(indent + statement for statement in _RECORD)
+        else:
+            lines.append(line)
+    return "\n".join(lines).format(**parts) + "\n"
 
 
 def _times(p: Any, t: np.ndarray, nonfinite: bool) -> Any:
@@ -355,17 +399,20 @@ def dual_forward(prim: Primitive) -> Callable:
 
 
 def tape_record(prim: Primitive) -> Callable:
-    """Recording on the tape of floats and plain arrays, generated from the entry."""
+    """Recording on the tape of floats and plain arrays, generated from the entry.
+
+    A float node also stores its partial derivatives, computed from the
+    rules' float source while the inputs are at hand, so the backward sweep
+    multiplies instead of calling a rule; arrays store only what the rules need.
+    """
+    names = _names(prim)
     ns = _namespace(prim)
-    if prim.nargs == 1:
-        evaluate = _EVALUATE.format(a="x0", and_b="", out=_float_operation(prim), args="x0",
-                                    arrays="type(x0) is ndarray", call="x")
-        return compile_function(_TAPE_UNARY.format(evaluate=evaluate), "record", ns)
-    evaluate = _EVALUATE.format(
-        a="x0", and_b=" and type(x1) is float", out=_float_operation(prim), args="x0, x1",
-        arrays="(type(x0) is ndarray or type(x0) is float) and "
-               "(type(x1) is ndarray or type(x1) is float)", call="x, y")
-    return compile_function(_TAPE_BINARY.format(evaluate=evaluate), "record", ns)
+    sources = partial_sources(prim, names, ns) or [
+        f"_partial{i}(out, {', '.join(names)})" for i in range(prim.nargs)]
+    template = _TAPE_UNARY if prim.nargs == 1 else _TAPE_BINARY
+    source = _fill_record(template, out=_float_operation(prim),
+                          **{f"p{i}": f"({s})" for i, s in enumerate(sources)})
+    return compile_function(source, "record", ns)
 
 
 # ---------------------------------------------------------------------------

@@ -335,3 +335,14 @@ def dot_quote(text: str) -> str:
     """A DOT double-quoted string: backslashes and quotes escaped, newlines as DOT's ``\\n`` line break."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     return '"' + escaped.replace("\r", "").replace("\n", "\\n") + '"'
+
+
+def duration(seconds: float | None) -> str:
+    """Human time: ns/µs/ms/s with three significant figures."""
+    if seconds is None:
+        return ""
+    for unit, scale in (("ns", 1e-9), ("µs", 1e-6), ("ms", 1e-3)):
+        if seconds < 1000 * scale:
+            value = seconds / scale
+            return f"{value:.3g} {unit}" if value >= 1 or unit == "ns" else f"{value:.2g} {unit}"
+    return f"{seconds:.3g} s"

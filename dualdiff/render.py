@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
 from . import notation
-from .notation import (full, html_escape, html_table, latex_escape, latex_name, latex_number,
+from .notation import (duration, full, html_escape, html_table, latex_escape, latex_name, latex_number,
                        latex_operation, markdown_cell, markdown_table, short, to_latex, uses_amsmath)
-from .trace import Trace
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the result classes draw themselves through this module (dualdiff.views)
     from .compare import Comparison
     from .symbolic import SymbolicDerivative
+    from .trace import Trace
 
 SYMBOLIC_TYPESET_LIMIT = 2_000
 """Largest derivative (nodes written out) typeset in LaTeX; beyond it only its sizes are shown."""
@@ -303,7 +303,6 @@ COMPARISON_COLUMNS = ("f", "cost", "time", "first call", "|Δ| vs forward")
 
 def comparison_rows(c: "Comparison") -> tuple[list[str], list[list[str]]]:
     """Header and plain cells of a comparison table (a method that did not run shows n/a)."""
-    from .compare import duration
 
     names = c.target.variables
     reference = c.reference

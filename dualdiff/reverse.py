@@ -21,7 +21,7 @@ import numpy as np
 from . import primitives as P
 from .arguments import (ArgNums, argnum_tuple, assemble, check_output, input_leaves, lift_argument,
                         split_aux, strip_level, with_leaves, zeros)
-from .core import COTANGENT_BATCH_LEVELS, F64, RowSweepNeeded, new_level, shape
+from .core import COTANGENT_BATCH_LEVELS, F64, Box, RowSweepNeeded, new_level, shape
 from .dual import Dual, new_dual
 from .tape import Tape, Var, zeros_like_value
 from .tree import flatten
@@ -78,7 +78,7 @@ def _require_scalar(out: Any, transform: str) -> None:
 def _independent(out: Any, tape: Tape, transform: str) -> None:
     """Warn when the output is a constant (a comparison, a value without the inputs):
     its gradient is zero, which is right but rarely what was meant."""
-    if not (isinstance(out, Var) and out.tape is tape):
+    if not isinstance(out, Box):  # a box of another level: an outer transformation's value
         warnings.warn(f"{transform}: the output does not depend on the differentiated inputs "
                       f"(it is {type(out).__name__} {out!r:.40}); the gradient is zero",
                       stacklevel=3)
@@ -240,8 +240,6 @@ def _vjp(f: Callable, primals: tuple, has_aux: bool, kwargs: dict, transform: st
         batch = None
         for o, ct in zip(out_leaves, ct_leaves):
             ct = lift_argument(ct, "cotangent")
-            if type(ct) is np.ndarray:
-                ct = ct.copy()  # the gradient may be this very array (f returning its input)
             if shape(ct) != shape(o):
                 if shape(ct)[1:] != shape(o) or batch not in (None, shape(ct)[0]):
                     raise ValueError(f"cotangent of shape {shape(ct)} for an output of shape "
@@ -250,11 +248,14 @@ def _vjp(f: Callable, primals: tuple, has_aux: bool, kwargs: dict, transform: st
             if isinstance(o, Var) and o.tape is tape:
                 seeds[o.index] = ct if o.index not in seeds else seeds[o.index] + ct
         if batch is None:
+            seeds = {i: g.copy() if type(g) is np.ndarray else g for i, g in seeds.items()}
             return tuple(_gradients(tape.backward_many(seeds), leaves, nums))
         seeds = {i: (g if shape(g)[:1] == (batch,) and np.ndim(g) == len(shape(tape.outs[i])) + 1
                      else np.broadcast_to(g, (batch,) + shape(tape.outs[i])))
                  for i, g in seeds.items()}
         adj = backward_batched(tape, seeds, batch)
+        given = {id(g) for g in seeds.values()}
+        adj = [a.copy() if id(a) in given else a for a in adj]  # never hand a seed back
         grads = []
         for i in nums:
             vars_, rebuild = leaves[i]
@@ -289,8 +290,11 @@ def jacrev(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> Callable
         offsets = np.cumsum([0] + sizes)
         cotangents = []
         for o, leaf in enumerate(out_leaves):
-            ct = np.zeros((total, sizes[o]))
-            ct[offsets[o] + np.arange(sizes[o]), np.arange(sizes[o])] = 1.0
+            if sizes[o] == total:
+                ct = np.eye(total)
+            else:
+                ct = np.zeros((total, sizes[o]))
+                ct[offsets[o] + np.arange(sizes[o]), np.arange(sizes[o])] = 1.0
             cotangents.append(ct.reshape((total,) + shape(leaf)))
         rows = pullback(out_rebuild(cotangents)) if total else [np.zeros((0,) + shape(x))
                                                                  for x in flat]

@@ -20,13 +20,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-
 from .core import new_level
 from .dual import Dual, new_dual
-from .expr import Expression, compile as compile_expression
+from .expr import Expression
+from .expr import compile as compile_expression
 from .nodes import CONSTANTS, Name, Node, Num, postorder, to_string
 from .primitives import expression_functions
 from .sym import SYMBOLIC_LEVEL, Sym, as_node, simplify  # noqa: F401  (part of this module's API)
+from .views import NotebookViews
+
 
 def tree_size(node: Node) -> int:
     """Nodes in the expression written out as a tree (shared parts counted every time)."""
@@ -42,8 +44,10 @@ def dag_size(node: Node) -> int:
 
 
 @dataclass(frozen=True)
-class SymbolicDerivative:
+class SymbolicDerivative(NotebookViews):
     """∂expression/∂wrt as an expression, with its sizes and (at a point) its value."""
+
+    _view = "symbolic"  # drawn by dualdiff.render.symbolic_markdown/_latex/_html
 
     expression: Node
     wrt: str
@@ -71,22 +75,6 @@ class SymbolicDerivative:
         from .notation import to_latex
 
         return to_latex(self.expression)
-
-    # Notebook views (plain strings from dualdiff.render; imported only when shown).
-    def _repr_markdown_(self) -> str:
-        from .render import symbolic_markdown
-
-        return symbolic_markdown(self)
-
-    def _repr_latex_(self) -> str:
-        from .render import symbolic_latex
-
-        return "$$" + symbolic_latex(self) + "$$"
-
-    def _repr_html_(self) -> str:
-        from .render import symbolic_html
-
-        return symbolic_html(self)
 
 
 def differentiate(expression: Expression | str, wrt: str,

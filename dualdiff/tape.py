@@ -2,20 +2,23 @@
 
 Evaluation order is a topological order, so the backward sweep is a plain
 loop over the tape in reverse (no recursion: a chain of 10⁶ operations is
-fine). Each node keeps what the table's VJP rules need and nothing more; no
-derivative is computed while recording, and only for inputs that are on the
-tape (constants cost nothing). A tape belongs to one
+fine). Each node keeps what the table's VJP rules need; only a node of
+floats also keeps its partial derivatives, which its generated recorder
+(:mod:`dualdiff.fastpath`) computes from the rules' float source while the
+inputs are at hand, so the sweep multiplies instead of calling a rule. Only
+inputs that are on the tape count (constants cost nothing). A tape belongs to one
 ``grad``/``vjp`` call (its level); nothing is global, so threads and nested
 calls cannot see each other's tapes.
 
-Storage (compact): the tape is four parallel lists indexed by
-node id, not a list of node objects: no per-node container to allocate, and
-nothing the garbage collector has to traverse (about 90 bytes per scalar
-node). ``prims[i]`` is the primitive (``None`` for an input); ``links[i]`` is
+Storage (compact): the tape is parallel lists indexed by node id, not a list
+of node objects: no per-node container to allocate, and nothing the garbage
+collector has to traverse (about 130 bytes per scalar node). ``prims[i]`` is the primitive (``None`` for an input); ``links[i]`` is
 an int ``j`` when the only input on the tape is argument 0 (the common case:
 unary ops, ``x * 2``), otherwise a tuple of ``(position, j)`` pairs;
 ``args[i]`` is the bare value for one-argument primitives and a tuple
-otherwise; ``outs[i]`` is the output. Static parameters (axis, shape, ...)
+otherwise; ``outs[i]`` is the output; ``local[i]`` the float partials of a
+float node (a float, or a tuple aligned with ``links[i]``), else None. Static
+parameters (axis, shape, ...)
 are rare and live in the sparse dict ``params``.
 """
 
@@ -32,7 +35,7 @@ from .primitives import Kind, add
 class Tape:
     """The nodes of one recorded evaluation (see the module docstring for the storage)."""
 
-    __slots__ = ("level", "prims", "links", "args", "outs", "params", "names")
+    __slots__ = ("level", "prims", "links", "args", "outs", "local", "params", "names")
 
     def __init__(self, level: int | None = None):
         self.level = new_level() if level is None else level
@@ -40,6 +43,7 @@ class Tape:
         self.links: list = []
         self.args: list = []
         self.outs: list = []
+        self.local: list = []
         self.params: dict[int, dict] = {}
         self.names: dict[int, str] = {}
 
@@ -53,6 +57,7 @@ class Tape:
         self.links.append(link)
         self.args.append(args)
         self.outs.append(out)
+        self.local.append(None)
         if params:
             self.params[index] = params
         var = object.__new__(Var)
@@ -80,14 +85,17 @@ class Tape:
 
         Adjoints of intermediate nodes are dropped once consumed unless
         ``keep`` (used for inspection), so memory follows the live frontier.
+        A float cotangent through an elementwise entry (every argument is then
+        a scalar) takes the entry's float partials directly; everything else
+        its VJP rules.
         """
         adj: list = [None] * len(self)
         if not seeds:
             return adj
         for index, seed in seeds.items():
             adj[index] = seed
-        prims, links, all_args, outs, all_params = (
-            self.prims, self.links, self.args, self.outs, self.params)
+        prims, links, all_args, outs, all_params, local = (
+            self.prims, self.links, self.args, self.outs, self.params, self.local)
         for i in range(max(seeds), -1, -1):
             g = adj[i]
             if g is None:
@@ -98,34 +106,49 @@ class Tape:
             if not keep:
                 adj[i] = None
             link = links[i]
-            args = all_args[i]
-            unary = prim.nargs == 1
-            partials = prim.float_partials
-            if type(g) is float and partials is not None:
-                # Elementwise with a scalar cotangent: every argument is a scalar, so the
-                # contribution is just partial * g (no broadcasting to undo; a zero g
-                # contributes nothing, whatever the partial).
+            if type(g) is float:
                 if g == 0.0:
+                    continue  # a zero cotangent contributes nothing, whatever the partial
+                partials = local[i]
+                if partials is not None:  # a float node: its partials were computed on recording
+                    if type(link) is int:
+                        c = partials * g
+                        prev = adj[link]
+                        adj[link] = c if prev is None else (
+                            prev + c if type(prev) is float else add(prev, c))
+                    else:
+                        for (pos, j), p in zip(link, partials):
+                            c = p * g
+                            prev = adj[j]
+                            adj[j] = c if prev is None else (
+                                prev + c if type(prev) is float else add(prev, c))
                     continue
-                out = outs[i]
-                if type(link) is int:
-                    pairs = ((link, (partials[0](out, args) if unary
-                                     else partials[0](out, *args)) * g),)
-                else:
-                    pairs = []
+                partials = prim.float_partials
+                if partials is not None:  # elementwise: every argument is a scalar
+                    args = all_args[i]
+                    if type(link) is int:
+                        c = (partials[0](outs[i], args) if prim.nargs == 1
+                             else partials[0](outs[i], *args)) * g
+                        prev = adj[link]
+                        adj[link] = c if prev is None else (
+                            prev + c if type(prev) is float and type(c) is float
+                            else add(prev, c))
+                        continue
+                    out = outs[i]
                     for pos, j in link:
-                        pairs.append((j, partials[pos](out, *args) * g))
-            else:
-                full = (args,) if unary else args
-                params = all_params.get(i)
-                vjps = prim.vjps
-                if type(link) is int:
-                    pairs = ((link, vjps[0](g, outs[i], full, params)),)
-                else:
-                    pairs = []
-                    for pos, j in link:
-                        pairs.append((j, vjps[pos](g, outs[i], full, params)))
-            for j, c in pairs:
+                        c = partials[pos](out, *args) * g
+                        prev = adj[j]
+                        adj[j] = c if prev is None else (
+                            prev + c if type(prev) is float and type(c) is float
+                            else add(prev, c))
+                    continue
+            args = all_args[i]
+            full = (args,) if prim.nargs == 1 else args
+            params = all_params.get(i)
+            vjps = prim.vjps
+            pairs = ((0, link),) if type(link) is int else link
+            for pos, j in pairs:
+                c = vjps[pos](g, outs[i], full, params)
                 prev = adj[j]
                 if prev is None:
                     adj[j] = c

@@ -25,6 +25,7 @@ from typing import Any, Callable, Sequence
 from .core import new_level, primal
 from .dual import Dual, new_dual
 from .tape import Tape, Var
+from .views import NotebookViews
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,11 @@ class AdjointTerm:
 
 
 @dataclass(frozen=True)
-class Trace:
+class Trace(NotebookViews):
     """The rows, the output's value, ∂output/∂wrt (forward) and the gradient (reverse)."""
+
+    _view = "trace"  # drawn by dualdiff.render.trace_markdown/_latex/_html
+    _latex_array = True
 
     rows: tuple[TraceRow, ...]
     variables: tuple[str, ...]
@@ -96,22 +100,6 @@ class Trace:
         """The terms whose sum is the adjoint of row ``name``: one per use, ``v̄ⱼ·∂vⱼ/∂vᵢ``."""
         return [AdjointTerm(row.name, row.adjoint, row.partials[i] if i < len(row.partials) else None)
                 for row, i in self.users(name)]
-
-    # Notebook views (plain strings from dualdiff.render; imported only when shown).
-    def _repr_markdown_(self) -> str:
-        from .render import trace_markdown
-
-        return trace_markdown(self)
-
-    def _repr_latex_(self) -> str:
-        from .render import trace_latex
-
-        return "$$" + trace_latex(self, array=True) + "$$"
-
-    def _repr_html_(self) -> str:
-        from .render import trace_html
-
-        return trace_html(self)
 
 
 def _subscript(k: int) -> str:

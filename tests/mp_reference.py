@@ -63,6 +63,7 @@ MPMATH: dict[str, Callable[..., Any]] = {
     "maximum": lambda x, y: max(x, y),
     "minimum": lambda x, y: min(x, y),
     "sign": mp.sign,
+    "softsign": lambda x: x / (1 + abs(x)),
     "remainder": lambda x, y: x - y * mp.floor(x / y),
     "fmod": lambda x, y: x - y * (mp.floor(x / y) if x / y >= 0 else mp.ceil(x / y)),
     "deg2rad": lambda x: x * mp.pi / 180,

@@ -37,3 +37,17 @@ def test_every_tour_line_runs_and_shows_the_documented_value():
             assert shown.startswith(claimed.split(" ==")[0].rstrip()), (code, shown, claimed)
             checked += 1
     assert checked >= 5
+
+
+def test_the_generated_quiz_shown_is_what_its_seed_gives():
+    """The README's quiz is real output: a new table entry changes a seed's quiz, and this says so."""
+    from typer.testing import CliRunner
+
+    from dualdiff_cli.app import app
+
+    block = re.search(r"A generated quiz \(`dualdiff quiz new --seed 7`.*?```\n(.*?)```", README,
+                      re.S).group(1)
+    result = CliRunner().invoke(app, ["quiz", "new", "--seed", "7"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    shown = [line.rstrip() for line in block.strip().splitlines()]
+    assert [line.rstrip() for line in result.stdout.strip().splitlines()] == shown

@@ -37,7 +37,7 @@ from typing import Any, Callable
 from . import (arithmetic, composites, construction, contractions, decompositions, elementary,
                indices, linalg, piecewise, reductions, scans, selection, shaping, statistics,
                structural, updates)
-from . import eigen, linalg_array_api, norms  # noqa: E402  (numpy.linalg, continued)
+from . import eigen, linalg_array_api, matrices, norms  # noqa: E402  (numpy.linalg, continued)
 from .arithmetic import *  # noqa: F401,F403
 from .composites import *  # noqa: F401,F403
 from .construction import *  # noqa: F401,F403
@@ -47,6 +47,7 @@ from .eigen import *  # noqa: F401,F403
 from .elementary import *  # noqa: F401,F403
 from .indices import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
+from .matrices import *  # noqa: F401,F403
 from .norms import *  # noqa: F401,F403
 from .piecewise import *  # noqa: F401,F403
 from .reductions import *  # noqa: F401,F403
@@ -60,8 +61,8 @@ from .registry import (ON_REGISTER, REGISTRY, Kind, Primitive, bilinear, element
 from .structural import *  # noqa: F401,F403
 
 _MODULES = (arithmetic, elementary, piecewise, structural, shaping, selection, updates, indices,
-            construction, reductions, statistics, scans, linalg, decompositions, eigen, norms,
-            contractions, composites, linalg_array_api)
+            construction, reductions, statistics, scans, matrices, linalg, decompositions, eigen,
+            norms, contractions, composites, linalg_array_api)
 
 __all__ = [name for module in _MODULES for name in module.__all__]
 """The differentiable functions, exported by ``dualdiff`` under these names."""

@@ -17,7 +17,7 @@ from .arithmetic import mul
 from .contractions import tensordot
 from .elementary import exp, log
 from .keywords import NoValue, check_ufunc_keywords, given, no_out
-from .linalg import matmul
+from .matrices import matmul
 from .piecewise import maximum, minimum
 from .reductions import reduce_axes, sum
 from .structural import reshape

@@ -35,7 +35,7 @@ import numpy as np
 from ..core import bind, ndim, shape
 from .arithmetic import add, mul, neg, sub
 from .keywords import float_dtype, no_out
-from .linalg import matmul
+from .matrices import matmul
 from .registry import variadic
 from .structural import (AxisError, broadcast_to, getitem, moveaxis, normalize_axes, reshape,
                          stack, transpose)

@@ -30,8 +30,8 @@ import numpy as np
 from ..core import (COTANGENT_BATCH_LEVELS, RowSweepNeeded, bind, is_finite_everywhere, ndim,
                     primal, shape)
 from .keywords import refusal
-from .linalg import (T, result_type, diagonal_matrix, diagonal_of, is_box, matmul,
-                     require_stack, solve)
+from .matrices import (T, diagonal_matrix, diagonal_of, is_box, matmul, require_stack,
+                       result_type, solve)
 from .reductions import sum
 from .registry import nonlinear
 from .structural import concatenate, getitem, reshape, where

@@ -29,8 +29,8 @@ import numpy as np
 from ..core import bind, shape
 from ..errors import DomainError
 from .decompositions import inverse_gaps, masked, pack, pack_values, symmetric_from, unpack
-from .linalg import (T, result_type, diagonal_matrix, diagonal_of, is_box, matmul,
-                     require_stack, solve)
+from .matrices import (T, diagonal_matrix, diagonal_of, is_box, matmul, require_stack,
+                       result_type, solve)
 from .reductions import sum
 from .registry import nonlinear
 from .structural import concatenate, reshape

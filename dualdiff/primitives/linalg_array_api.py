@@ -20,7 +20,7 @@ import numpy as np
 from ..core import ndim, shape
 from . import contractions
 from .keywords import float_dtype
-from .linalg import T
+from .matrices import T
 from .reductions import sum
 from .structural import getitem, reshape
 

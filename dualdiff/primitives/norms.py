@@ -22,7 +22,7 @@ import numpy as np
 from ..core import Box, bind, ndim, primal, shape
 from .decompositions import svdvals
 from .elementary import pow
-from .linalg import inv, is_box
+from .matrices import inv, is_box
 from .piecewise import abs, sign
 from .reductions import expand_reduced, max, min, shift_axes, sum
 from .registry import nonlinear

@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 
 from ..core import Box, primal
+from .arithmetic import div, square
 from .keywords import no_out
 from .registry import elementwise, zero_derivative
 from .structural import where
 
-__all__ = ["sign", "abs", "relu", "leaky_relu", "maximum", "minimum", "fmax", "fmin",
+__all__ = ["sign", "abs", "relu", "softsign", "leaky_relu", "maximum", "minimum", "fmax", "fmin",
            "heaviside", "floor", "ceil", "trunc", "rint", "fix", "round", "around", "nan_to_num"]
 
 
@@ -77,6 +78,11 @@ abs = elementwise(  # noqa: A001  (numpy's name; the builtin is not used in this
 relu = elementwise("relu", lambda x: np.maximum(x, 0.0), lambda out, x: _step(x),
                    scalar_impl=_relu_scalar, doc="1 for x > 0, else 0; relu'(0) = 0",
                    domain=[(0.1, 3.0)], edges=[(-2.0,), (-0.1,)])
+softsign = elementwise(
+    "softsign", lambda x: x / (1.0 + np.abs(x)), lambda out, x: div(1.0, square(1.0 + abs(x))),
+    scalar_impl=lambda x: x / (1.0 + math.fabs(x)),
+    doc="1/(1+|x|)² (not (1-|out|)², which cancels for large |x|); smooth at 0, where it is 1",
+    domain=[(-4.0, 4.0)], edges=[(0.0,), (-50.0,), (1e6,)])
 _leaky_relu = elementwise(
     "leaky_relu", _leaky_relu_impl,
     lambda out, x, slope: where(primal(x) > 0.0, 1.0, slope),

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..core import Box, lift, ndim, primal, shape
 from .keywords import refusal
-from .linalg import matmul
+from .matrices import matmul
 from .structural import (_join_keywords, broadcast_to, concatenate, getitem, moveaxis,
                          normalize_axes, reshape, scatter_add, transpose)
 
