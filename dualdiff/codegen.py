@@ -23,6 +23,7 @@ rules did while tracing. The source is kept and shown (``jit(f).source()``,
 
 from __future__ import annotations
 
+import keyword
 import math
 from typing import Any
 
@@ -165,6 +166,8 @@ class _Emitter:
             return None
         if form.startswith("math."):
             return f"{form}({self.const(args[0])})"
+        if not all(_is_float(self._value(a)) for a in args):
+            return None  # Python's + on bools or ints is not numpy's (True + True, overflow)
         return f"({self.const(args[0])} {form} {self.const(args[1])})"
 
     def _primitive(self, node: Node, values: list, scalars: bool) -> str:
@@ -199,16 +202,20 @@ def _freeze(value: Any) -> Any:
         return ("float", repr(value))
     if type(value) is slice:
         return ("slice", _freeze(value.start), _freeze(value.stop), _freeze(value.step))
+    if isinstance(value, np.ndarray):
+        return ("ndarray", id(value))  # constants are frozen copies (Graph.constant): never change
+    if isinstance(value, np.generic):
+        return (type(value), value.tobytes())  # -0.0 is not 0.0, and NaN is itself
     try:
         hash(value)
     except TypeError:
         return ("id", id(value))
-    return (type(value).__name__, id(value)) if isinstance(value, np.ndarray) else value
+    return (type(value), value)  # 1 and True are different arguments
 
 
 def _needed(graph: Graph, outputs: list) -> set[int]:
     """Nodes the outputs and the guards depend on (everything else is dead code)."""
-    stack = _refs(outputs) + [g for g, _ in graph.guards]
+    stack = _refs(outputs) + [g for g, _ in graph.guards] + list(graph.shapes)
     seen: set[int] = set()
     while stack:
         k = stack.pop()
@@ -240,13 +247,20 @@ def _identity_of(node: Node, emitter: _Emitter) -> int | None:
     if node.kind == "prim" and node.target.name == "mul" and len(node.args) == 2:
         a, b = node.args
         for this, other in ((a, b), (b, a)):
-            if type(this) is Ref and _is_one(other) and np.shape(other) in ((), np.shape(
-                    emitter.graph.nodes[this.index].value)) and np.shape(
-                    emitter.graph.nodes[this.index].value) == np.shape(node.value):
+            if type(this) is not Ref or not _is_one(other):
+                continue
+            value = emitter.graph.nodes[this.index].value
+            if np.shape(other) in ((), np.shape(value)) and _same_kind(value, node.value):
                 return this.index
     if _is_truth_identity(node, emitter.graph):
         return node.args[0].index
     return None
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    """Same type, shape and dtype: ``a`` can stand for ``b`` (``x * 1.0`` of ints is not x)."""
+    return type(a) is type(b) and np.shape(a) == np.shape(b) and (
+        not isinstance(a, (np.ndarray, np.generic)) or a.dtype == b.dtype)
 
 
 def _is_truth_identity(node: Node, graph: Graph) -> bool:
@@ -265,7 +279,7 @@ def _is_one(value: Any) -> bool:
 def _refs(value: Any) -> list[int]:
     if type(value) is Ref:
         return [value.index]
-    if type(value) in (tuple, list):
+    if isinstance(value, (tuple, list)):  # named tuples among the outputs too
         return [k for v in value for k in _refs(v)]
     if type(value) is dict:
         return [k for v in value.values() for k in _refs(v)]
@@ -305,7 +319,10 @@ def generate(graph: Graph, inputs: list[int], outputs: Any, name: str = "compile
         emitter.names[index] = f"x{k}"
     count = 0
     for index, node in enumerate(graph.nodes):
-        if index not in needed or node.kind == "input":
+        if index not in needed:
+            continue
+        if node.kind == "input":  # a parameter; only its guards, if any, need lines
+            _emit_guards(emitter, index, guards, checked, graph.shapes)
             continue
         node = Node(node.kind, node.target, _resolve(node.args, emitter.alias),
                     _resolve(node.kwargs, emitter.alias), node.value)
@@ -315,44 +332,80 @@ def generate(graph: Graph, inputs: list[int], outputs: Any, name: str = "compile
         same = _identity_of(node, emitter)
         if earlier is not None or same is not None:
             emitter.alias[index] = earlier if earlier is not None else same
-        elif index in guards and uses.get(index, 0) == 0:
-            seen[target] = index
-            emitter.names[index] = f"({emitter.expression(node)})"  # only the guard reads it
         else:
             seen[target] = index
-            emitter.names[index] = f"v{count}"
-            count += 1
             text = emitter.expression(node)
             if isinstance(node.value, np.generic) and not text.startswith(("np.", "_")):
-                emitter.python.add(index)
+                emitter.python.add(index)  # a Python float/bool: wrapped for numpy's methods
+            if index in guards and uses.get(index, 0) == 0 and index not in graph.errstates:
+                emitter.names[index] = f"({text})"  # only the guard reads it (and CSE twins)
+                _emit_guards(emitter, index, guards, checked, graph.shapes)
+                continue
+            emitter.names[index] = f"v{count}"
+            count += 1
             line = f"    {emitter.names[index]} = {text}"
             comment = _comment(node)
+            state = graph.errstates.get(index)
+            if state is not None and not _python_only(node, emitter):
+                options = ", ".join(f"{k}={v!r}" for k, v in state.items())
+                emitter.lines.append(f"    with np.errstate({options}):")
+                line = "    " + line
             emitter.lines.append(line + (f"  # {comment}" if comment else ""))
-        canonical = emitter.alias.get(index, index)
-        for expected in guards.get(index, ()):
-            if (canonical, expected) in checked:
-                continue
-            checked.add((canonical, expected))
-            emitter.lines.append(f"    if {'not ' if expected else ''}{emitter.ref(index)}:"
-                                 f" raise _Retrace  # guard: the traced branch")
+        _emit_guards(emitter, index, guards, checked, graph.shapes)
     params = ", ".join(f"x{k}" for k in range(len(inputs)))
+    while name in emitter.namespace or keyword.iskeyword(name):
+        name += "_"  # a function called np (or _c0) must not replace what its code reads
     body = emitter.lines or ["    pass"]
     source = (f"def {name}({params}):\n" + "\n".join(body) +
               f"\n    return {_output_expression(emitter, outputs)}\n")
     return source, emitter.namespace
 
 
-def _output_expression(emitter: _Emitter, value: Any) -> str:
-    """The result in its structure: variables for traced leaves, fresh copies of constant arrays."""
+def _python_only(node: Node, emitter: _Emitter) -> bool:
+    """Python floats in and out: the line cannot reach numpy's error handling."""
+    return type(node.value) in (float, bool) and all(
+        type(emitter._value(a)) in (float, bool, int) for a in node.args)
+
+
+def _emit_guards(emitter: _Emitter, index: int, guards: dict, checked: set, shapes: dict) -> None:
+    """The checks of the decisions taken on node ``index``, right after its value exists."""
+    canonical = emitter.alias.get(index, index)
+    for expected in guards.get(index, ()):
+        if (canonical, expected) in checked:
+            continue
+        checked.add((canonical, expected))
+        emitter.lines.append(f"    if {'not ' if expected else ''}{emitter.ref(index)}:"
+                             f" raise _Retrace  # guard: the traced branch")
+    if index in shapes and (canonical, shapes[index]) not in checked:
+        checked.add((canonical, shapes[index]))
+        emitter.lines.append(f"    if np.shape({emitter.ref(index)}) != {shapes[index]!r}:"
+                             f" raise _Retrace  # guard: the traced shape")
+
+
+def _output_expression(emitter: _Emitter, value: Any, returned: set | None = None) -> str:
+    """The result in its structure: variables for traced leaves, fresh copies of constant arrays.
+
+    An array returned twice (two outputs that common subexpressions made one)
+    is copied the second time: the caller may write into one of them.
+    """
+    returned = set() if returned is None else returned
     if type(value) is Ref:
-        return emitter.ref(value.index)
-    if type(value) in (tuple, list):
-        inner = ", ".join(_output_expression(emitter, v) for v in value)
+        index = emitter.alias.get(value.index, value.index)
+        text = emitter.ref(value.index)
+        if index in returned and isinstance(emitter.graph.nodes[index].value, np.ndarray):
+            return f"{text}.copy()"
+        returned.add(index)
+        return text
+    if isinstance(value, (tuple, list)):
+        inner = ", ".join(_output_expression(emitter, v, returned) for v in value)
         if type(value) is list:
             return f"[{inner}]"
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
+        if type(value) is tuple:
+            return f"({inner},)" if len(value) == 1 else f"({inner})"
+        kind = emitter.bind(type(value), "_T")
+        return f"{kind}({inner})" if hasattr(value, "_fields") else f"{kind}([{inner}])"
     if type(value) is dict:
-        return "{" + ", ".join(f"{k!r}: {_output_expression(emitter, v)}"
+        return "{" + ", ".join(f"{k!r}: {_output_expression(emitter, v, returned)}"
                                for k, v in value.items()) + "}"
     text = emitter.const(value)
     return f"{text}.copy()" if isinstance(value, np.ndarray) else text
@@ -364,8 +417,10 @@ def _comment(node: Node) -> str:
     return ""
 
 
-def compile_source(source: str, namespace: dict[str, Any], name: str) -> Any:
-    """Compile generated source (built here from a trace, never from user text)."""
+def compile_source(source: str, namespace: dict[str, Any]) -> Any:
+    """Compile generated source (built here from a trace, never from user text); the function
+    it defines."""
+    name = source[len("def "):source.index("(")]
     exec(compile(source, f"<dualdiff jit {name}>", "exec"), namespace)  # noqa: S102
     return namespace[name]
 

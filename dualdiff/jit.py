@@ -15,11 +15,22 @@ calls run uncompiled (with one warning). Anything a trace cannot record, a
 trace that passes ``max_nodes`` operations, or a float error (``1.0 / 0.0``
 raises in Python where numpy gives inf) also runs the function uncompiled, so
 results always follow the uncompiled semantics.
+
+"Uncompiled" means ``f`` on dualdiff values, as in a trace: the arguments'
+arithmetic goes through the table, with numpy's inf/NaN (``1 / x`` at 0 is
+inf whether the call is the first or the hundredth, never Python's
+``ZeroDivisionError``). Only a function that cannot be traced at all runs on
+the plain arguments. Integer arguments are promoted to floats, as by every
+transformation; ``None`` and strings inside the arguments are passed through
+and keyed by value, like static arguments; arrays captured by ``f`` (not passed
+to it) are constants of the generated code, as in JAX.
 """
 
 from __future__ import annotations
 
 import functools
+import numbers
+import types
 import warnings
 from typing import Any, Callable, NamedTuple, Sequence
 
@@ -63,6 +74,10 @@ class _Entry:
         self.reason = ""
 
 
+class _NotCompiled(Exception):
+    """The arguments of a call cannot be keyed or traced (the message says why)."""
+
+
 def _leaf_key(x: Any) -> Any:
     t = type(x)
     if t is float:
@@ -81,6 +96,7 @@ class Jitted:
         self.f = f
         self.static = (static_argnums,) if isinstance(static_argnums, int) else tuple(
             static_argnums)
+        self._negative = any(i < 0 for i in self.static)  # counted from the end, as in JAX
         self.max_variants = max_variants
         self.max_nodes = max_nodes
         self._cache: dict[Any, _Entry] = {}
@@ -104,23 +120,26 @@ class Jitted:
                         continue
                     except MATH_ERRORS:
                         self._uncompiled += 1
-                        return self.f(*args)
+                        return self._evaluate(args, args)
                     self._hits += 1
                     return result
+                return self._no_variant(args, list(args), entry)  # without trying them again
         return self._call(args, kwargs)
 
     def _call(self, args: tuple, kwargs: dict) -> Any:
         if kwargs:
+            if any(isinstance(leaf, Box) for leaf in flatten((args, kwargs))[0]):
+                return self.f(*args, **kwargs)  # inside a trace or transformation: see through
             return self._call_uncompiled(args, kwargs, "keyword arguments are not compiled")
-        dynamic, key = self._split(args)
-        if dynamic is None:
-            return self.f(*args)  # called inside another trace or transformation: see through it
-        entry = self._cache.get(key)
+        try:
+            dynamic, key = self._split(args)
+            if dynamic is None:
+                return self.f(*args)  # inside another trace or transformation: see through it
+            entry = self._cache.get(key)
+        except (_NotCompiled, TypeError) as err:  # TypeError: an unhashable static argument
+            return self._call_uncompiled(args, {}, str(err))
         if entry is None:
             entry = self._cache[key] = _Entry()
-        if entry.uncompiled:
-            self._uncompiled += 1
-            return self.f(*args)
         for variant in entry.variants:
             try:
                 leaves = variant.function(*dynamic)  # the result, in its structure
@@ -129,27 +148,43 @@ class Jitted:
                 continue
             except MATH_ERRORS:
                 self._uncompiled += 1
-                return self.f(*args)  # numpy's inf/NaN semantics, as uncompiled
+                return self._evaluate(args, dynamic)  # numpy's inf/NaN semantics, as uncompiled
             self._hits += 1
             return leaves
+        return self._no_variant(args, dynamic, entry)
+
+    def _no_variant(self, args: tuple, dynamic: list, entry: _Entry) -> Any:
+        """No compiled variant fits this call: trace one, or run uncompiled."""
+        if entry.uncompiled:  # a trace of this signature failed: f cannot be followed
+            self._uncompiled += 1
+            return self.f(*args)
         if len(entry.variants) >= self.max_variants:
-            return self._call_uncompiled(args, {}, f"more than {self.max_variants} branches "
-                                                   "traced for one signature")
+            self._warn(f"more than {self.max_variants} branches traced for one signature")
+            self._uncompiled += 1
+            return self._evaluate(args, dynamic)
         return self._trace(args, dynamic, entry)
 
     def _split(self, args: tuple) -> tuple[list | None, Any]:
-        """The differentiable leaves (lifted) and the cache key of a call."""
+        """The differentiable leaves (lifted) and the cache key of a call (``None, None`` when
+        a leaf is a box: the call is inside a transformation)."""
         dynamic: list = []
         key: list = []
+        static = self._statics(len(args))
         for i, a in enumerate(args):
-            if i in self.static:
-                key.append(("static", a))
+            if i in static:
+                key.append(("static", _static_key(a)))
                 continue
             leaves, _ = flatten(a)
             shape_key = []
             for leaf in leaves:
                 if isinstance(leaf, Box):
                     return None, None
+                if _passed_through(leaf):
+                    shape_key.append(("static", _static_key(leaf)))
+                    continue
+                if not isinstance(leaf, (numbers.Number, np.ndarray, np.generic)):
+                    raise _NotCompiled(f"an argument holds a {type(leaf).__name__}, neither a "
+                                       "number nor an array (pass it with static_argnums)")
                 leaf = lift(leaf)
                 dynamic.append(leaf)
                 shape_key.append(_leaf_key(leaf))
@@ -159,37 +194,73 @@ class Jitted:
     def _trace(self, args: tuple, dynamic: list, entry: _Entry) -> Any:
         graph = Graph(self.max_nodes)
         tracers = [graph.input(x) for x in dynamic]
-        call = _with_tracers(args, self.static, tracers)
+        call = _with_tracers(args, self._statics(len(args)), tracers)
         try:
             out = self.f(*call)
             out_leaves, rebuild = flatten(out)
             outputs = rebuild([_output(leaf, graph) for leaf in out_leaves])
+        except Exception as err:  # noqa: BLE001 (what the trace could not follow runs uncompiled)
+            result = self.f(*args)  # a genuine error of f surfaces here, as uncompiled
+            return self._give_up(entry, f"{type(err).__name__}: {err}", result)
+        try:
             source, namespace = generate(graph, [t.index for t in tracers], outputs,
                                          _name(self.f))
-            function = compile_source(source, namespace, _name(self.f))
-        except (TraceError, TypeError, ValueError, AttributeError, IndexError) as err:
-            entry.uncompiled = True
-            entry.reason = f"{type(err).__name__}: {err}"
-            return self._call_uncompiled(args, {}, entry.reason)
+            function = compile_source(source, namespace)
+        except Exception as err:  # noqa: BLE001 (a defect here must not cost a user a result)
+            return self._give_up(entry, f"no code generated, {type(err).__name__}: {err}",
+                                 rebuild([_plain(leaf) for leaf in out_leaves]))
         self._traces += 1
         entry.variants.append(_Variant(function, source))
         if all(type(x) is float for x in dynamic) and len(dynamic) == len(args):
             self._float_entries[len(args)] = entry
         return rebuild([_plain(leaf) for leaf in out_leaves])
 
+    def _statics(self, n: int) -> tuple:
+        """The static positions of a call with ``n`` arguments."""
+        if not self._negative:
+            return self.static
+        return tuple(i + n if i < 0 else i for i in self.static)
+
+    def _give_up(self, entry: _Entry, reason: str, result: Any) -> Any:
+        """This signature runs uncompiled from now on (``result`` is this call's)."""
+        entry.uncompiled = True
+        entry.reason = reason
+        self._uncompiled += 1
+        self._warn(reason)
+        return result
+
+    def _evaluate(self, args: tuple, dynamic: list) -> Any:
+        """``f`` uncompiled, on dualdiff values as in a trace (so ``1 / x`` at 0 is inf, as it
+        was when traced), without generating code; on the plain arguments if that fails."""
+        graph = Graph(self.max_nodes)
+        call = _with_tracers(args, self._statics(len(args)), [graph.input(x) for x in dynamic])
+        try:
+            out = self.f(*call)
+        except Exception:  # noqa: BLE001 (not traceable this time: the plain call decides)
+            return self.f(*args)
+        leaves, rebuild = flatten(out)
+        return rebuild([_plain(leaf) for leaf in leaves])
+
     def _call_uncompiled(self, args: tuple, kwargs: dict, reason: str) -> Any:
         self._uncompiled += 1
         result = self.f(*args, **kwargs)  # a genuine error of f surfaces here, as uncompiled
+        self._warn(reason)
+        return result
+
+    def _warn(self, reason: str) -> None:
         if reason not in self._warned:
             self._warned.add(reason)
             warnings.warn(f"dualdiff.jit({_name(self.f)}): running uncompiled ({reason})",
-                          RuntimeWarning, stacklevel=3)
-        return result
+                          RuntimeWarning, stacklevel=4)
 
     # --- looking inside ---------------------------------------------------------------------
     def source(self, *args: Any) -> str:
         """The generated program for a call with ``args`` (traced now if needed)."""
-        dynamic, key = self._split(args)
+        try:
+            dynamic, key = self._split(args)
+            hash(key)
+        except (_NotCompiled, TypeError) as err:
+            return f"# not compiled: {err}\n"
         if dynamic is None:
             raise TypeError("jit(f).source() takes plain floats and arrays")
         entry = self._cache.get(key)
@@ -223,11 +294,30 @@ def _name(f: Callable) -> str:
 
 
 def _structure(a: Any) -> Any:
-    if type(a) in (tuple, list):
-        return (type(a).__name__,) + tuple(_structure(x) for x in a)
-    if type(a) is dict:
-        return ("dict",) + tuple((k, _structure(v)) for k, v in a.items())
+    """The container structure of an argument, as :func:`~dualdiff.tree.flatten` sees it
+    (the container types included: two named tuples with the same leaves differ)."""
+    if isinstance(a, (tuple, list)):
+        return (type(a),) + tuple(_structure(x) for x in a)
+    if isinstance(a, dict):
+        return (type(a),) + tuple((k, _structure(v)) for k, v in a.items())
     return None
+
+
+def _static_key(a: Any) -> Any:
+    """A static value as a key: by type and value (2 and 2.0 are different calls; a float by
+    its repr, so -0.0 and NaN key as themselves)."""
+    if isinstance(a, (tuple, list)):
+        return (type(a),) + tuple(_static_key(x) for x in a)
+    if type(a) is float:
+        return (float, repr(a))
+    return (type(a), a)
+
+
+def _passed_through(leaf: Any) -> bool:
+    """Leaves that are neither numbers nor arrays but safe to key by value: None, strings,
+    functions (immutable, so nothing read from them can go stale)."""
+    return leaf is None or isinstance(leaf, (str, bytes, types.FunctionType,
+                                             types.BuiltinFunctionType, np.ufunc))
 
 
 def _with_tracers(args: tuple, static: tuple, tracers: list) -> list:
@@ -238,8 +328,14 @@ def _with_tracers(args: tuple, static: tuple, tracers: list) -> list:
             call.append(a)
             continue
         leaves, rebuild = flatten(a)
-        call.append(rebuild(tracers[pos:pos + len(leaves)]))
-        pos += len(leaves)
+        new = []
+        for leaf in leaves:
+            if _passed_through(leaf):
+                new.append(leaf)
+            else:
+                new.append(tracers[pos])
+                pos += 1
+        call.append(rebuild(new))
     return call
 
 
@@ -251,7 +347,12 @@ def _output(leaf: Any, graph: Graph) -> Any:
     if isinstance(leaf, Box):
         raise TraceError(f"the function returned a {type(leaf).__name__} (a value of an "
                          "unfinished transformation)")
-    return leaf
+    if isinstance(leaf, np.ndarray) and leaf.dtype.kind in "biufcSU":
+        return graph.constant(leaf)  # this call returns leaf itself, which its caller may write
+    if leaf is None or isinstance(leaf, (numbers.Number, str, bytes, np.generic)):  # into
+        return leaf
+    raise TraceError(f"the function returned a {type(leaf).__name__}, which may hold traced "
+                     "values the generated code cannot rebuild")
 
 
 def _plain(leaf: Any) -> Any:

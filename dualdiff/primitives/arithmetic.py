@@ -65,6 +65,8 @@ def _neg_quotient(out, x, y):
     px, py, po = primal(x), primal(y), primal(out)
     with np.errstate(all="ignore"):
         q = np.rint(np.divide(np.subtract(px, po), py))
+    if isinstance(q, Box):  # traced by dualdiff.jit: negated as recorded, never read
+        return -q
     return -float(q) if np.ndim(q) == 0 else -q
 
 

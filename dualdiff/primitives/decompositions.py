@@ -27,7 +27,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..core import (COTANGENT_BATCH_LEVELS, RowSweepNeeded, bind, is_finite_everywhere, ndim,
+from ..core import (COTANGENT_BATCH_LEVELS, Box, RowSweepNeeded, bind, is_finite_everywhere, ndim,
                     primal, shape)
 from .keywords import refusal
 from .matrices import (T, diagonal_matrix, diagonal_of, is_box, matmul, require_stack,
@@ -112,8 +112,10 @@ def masked(factor: Any, x: Any) -> Any:
         return factor * x
     if getattr(x, "_level", None) in COTANGENT_BATCH_LEVELS:
         raise RowSweepNeeded  # a batch of cotangents: each row has its own zeros
+    px = primal(x)
+    zero = (px if isinstance(px, Box) else np.asarray(px)) == 0.0  # a traced value stays traced
     with np.errstate(invalid="ignore"):
-        return where(np.asarray(primal(x)) == 0.0, 0.0, factor * x)
+        return where(zero, 0.0, factor * x)
 
 
 # ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import known_primal, primal
+from ..core import Box, known_primal, primal
 from ._erf import erf_array, erfc_array
 from .arithmetic import div, square
 from .registry import elementwise
@@ -80,8 +80,8 @@ def _pow_dy(out, x, y):
     if py is None:
         return out * log(x)
     edge = np.where(np.greater(py, 0.0), 0.0, -np.inf)
-    if type(px) is float:
-        return float(edge)
+    if type(px) is float:  # a scalar base: the partial has y's shape (traced by jit: as is)
+        return float(edge) if np.ndim(edge) == 0 and not isinstance(edge, Box) else edge
     return where(zero, edge, out * log(where(zero, 1.0, x)))
 
 

@@ -62,7 +62,8 @@ def _pnorm_impl(x, ord, axis, keepdims):
 def _pnorm_weight(x: Any, out: Any, p: dict) -> Any:
     """∂‖x‖_p/∂x, shaped like x; 0 wherever the norm is 0."""
     full = expand_reduced(out, shape(x), p["axis"], p["keepdims"])
-    zero = np.asarray(primal(full)) == 0.0
+    pf = primal(full)
+    zero = (pf if isinstance(pf, Box) else np.asarray(pf)) == 0.0  # a traced value stays traced
     safe = where(zero, 1.0, full) if np.any(zero) else full
     if p["ord"] == 2:
         w = x / safe
