@@ -36,6 +36,8 @@ def _ratio(row: Row) -> str:
 def _met(row: Row) -> Text:
     met = row.met
     metric = f" {row.metric:.3g} {row.metric_unit}" if row.metric is not None else ""
+    if row.relative is not None and row.target is not None and row.target.on == "relative":
+        metric = f" {row.relative:.3g}× {row.target.versus.split(' · ', 1)[-1]}"
     if met is None:
         return Text(metric.strip(), style="dim")
     return Text(("yes" if met else "NO") + metric, style="green" if met else "bold red")

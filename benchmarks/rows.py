@@ -34,16 +34,27 @@ class Variant:
 
 @dataclass(frozen=True)
 class Target:
-    """A goal from issue #9: ``value <sense> limit``, on the ratio or on another metric."""
+    """A goal of the issues: ``value <sense> limit``, on the ratio, on another metric, or on the
+    time relative to another variant of the same block."""
 
     label: str
     limit: float
     sense: str = "<="
     on: str = "ratio"
-    """``"ratio"`` (time over the primal's) or ``"metric"`` (the row's own metric, e.g. B/node)."""
+    """``"ratio"`` (time over the primal's), ``"metric"`` (the row's own metric, e.g. B/node) or
+    ``"relative"`` (time over the time of the variant named by ``versus``)."""
+    versus: str = ""
+    """For ``on="relative"``: the other variant, as ``"library · variant"`` (same scenario and size)."""
+
+    def __post_init__(self) -> None:
+        if (self.on == "relative") != bool(self.versus):
+            raise ValueError("a relative target names the variant it is relative to, and only it")
+
+    def value(self, row: "Row") -> float | None:
+        return {"ratio": row.ratio, "metric": row.metric, "relative": row.relative}[self.on]
 
     def met(self, row: "Row") -> bool | None:
-        value = row.ratio if self.on == "ratio" else row.metric
+        value = self.value(row)
         if value is None or not math.isfinite(value):
             return None
         return value <= self.limit if self.sense == "<=" else value >= self.limit
@@ -67,6 +78,10 @@ class Row:
     metric_unit: str = ""
     error: float | None = None
     """Largest relative disagreement with the reference result (dualdiff's, or mpmath's)."""
+    relative: float | None = None
+    """For a target relative to another variant: min time over that variant's min time."""
+    primal: bool = False
+    """The block's primal (the plain computation every ratio divides by)."""
     note: str = ""
     primal_median: float | None = None
     """The primal's median time, for the median-over-median ratio in the JSON."""
@@ -79,7 +94,12 @@ class Row:
 
     @property
     def is_primal(self) -> bool:
-        return self.library in ("numpy", "math", "python")
+        return self.primal
+
+    @property
+    def name(self) -> str:
+        """``"library · variant"``, how a relative target names this row."""
+        return f"{self.library} · {self.variant}"
 
     def as_dict(self) -> dict:
         t = self.timing
@@ -97,6 +117,8 @@ class Row:
             "target": None if self.target is None else self.target.label,
             "target_limit": None if self.target is None else self.target.limit,
             "met": self.met, "metric": self.metric, "metric_unit": self.metric_unit,
+            "relative": self.relative,
+            "relative_to": None if self.target is None or not self.target.versus else self.target.versus,
             "error": self.error, "note": self.note,
         }
 

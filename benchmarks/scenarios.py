@@ -1,4 +1,4 @@
-"""The scenarios of issue #9. Each times its primal, dualdiff's variants and the installed peers'.
+"""The scenarios of issues #9 and #15. Each times its primal, dualdiff's variants and the installed peers'.
 
 Every scenario is a function ``(config, peers) -> list[Row]`` registered in
 :data:`SCENARIOS`; call one alone to look at one problem::
@@ -14,9 +14,11 @@ the relative disagreement is kept in ``Row.error``.
 
 from __future__ import annotations
 
+import gc
 import math
 import subprocess
 import sys
+from functools import partial
 from types import ModuleType
 from typing import Any, Callable
 
@@ -62,6 +64,7 @@ class Bench:
 
     def run_primal(self, library: str, label: str, fn: Callable[[], Any], work: int = 1) -> Row:
         self.primal = self.run(Variant(library, label, fn, flat, "primal", work))
+        self.primal.primal = True
         return self.primal
 
     def run(self, v: Variant) -> Row:
@@ -91,6 +94,33 @@ class Bench:
         row.target = target_for(self.name, v.library, v.label, self.target_size)
         return row
 
+    def first_calls(self, label: str, fresh: Callable[[], Callable[[], Any]], times: int) -> Row:
+        """The first call of ``times`` fresh objects from ``fresh()`` (a new ``jit`` each: trace
+        and compile), timed one by one; the metric is their median in ms."""
+        seconds = []
+        for _ in range(max(1, times)):
+            call = fresh()
+            gc.collect()
+            seconds.append(first_call(call)[1])
+        row = Row(self.name, "dualdiff", label, self.size, timing=Timing(tuple(seconds), 1, math.nan),
+                  note="first call of a fresh jit object (trace + generate + compile), median of "
+                       f"{len(seconds)}")
+        row.metric, row.metric_unit = row.timing.median * 1e3, "ms"
+        row.target = target_for(self.name, "dualdiff", label, self.target_size)
+        self.rows.append(row)
+        return row
+
+    def finish(self) -> list[Row]:
+        """The rows, with every target relative to another variant of the block resolved."""
+        by_name = {row.name: row for row in self.rows}
+        for row in self.rows:
+            if row.target is None or row.target.on != "relative" or row.timing is None:
+                continue
+            other = by_name.get(row.target.versus)
+            if other is not None and other.timing is not None:
+                row.relative = row.timing.min / other.timing.min
+        return self.rows
+
     def run_peers(self, peers: Peers, method: str, *args: Any) -> None:
         """Every installed peer's variants of this scenario (peers lacking ``method`` sit it out)."""
         for name, module in peers.items():
@@ -113,31 +143,41 @@ class Bench:
 
 @scenario("quiz")
 def quiz(cfg: Config, peers: Peers) -> list[Row]:
-    """Quiz #1 at (2, 3): two jvps and one value_and_grad against plain ``math``."""
+    """Quiz #1 at (2, 3): jvps and value_and_grad, uncompiled and under jit, against plain ``math``."""
     x, z = w.QUIZ_POINT
     b = Bench("quiz", cfg, "(x, z) = (2, 3)")
     b.references[("value+grad", 1)] = np.array(w.QUIZ_REFERENCE)
-    b.run_primal("math", "float evaluation", lambda: w.quiz_primal(x, z))
-    b.run(Variant("dualdiff", "jvp ×2", lambda: w.quiz_forward(x, z), flat, "value+grad"))
-    b.run(Variant("dualdiff", "value_and_grad", lambda: w.quiz_reverse(x, z), flat, "value+grad"))
+    b.references[("jvp", 1)] = np.array(w.QUIZ_REFERENCE[:2])
+    b.run_primal("math", "float evaluation", partial(w.quiz_primal, x, z))
+    b.run(Variant("dualdiff", "jvp ×2", partial(w.quiz_forward, x, z), flat, "value+grad"))
+    b.run(Variant("dualdiff", "jvp", partial(w.quiz_jvp, x, z, 1.0, 0.0), flat, "jvp"))
+    b.run(Variant("dualdiff", "jit(jvp)", partial(w.quiz_jit_jvp(), x, z, 1.0, 0.0), flat, "jvp"))
+    b.run(Variant("dualdiff", "value_and_grad", partial(w.quiz_reverse, x, z), flat, "value+grad"))
+    b.run(Variant("dualdiff", "jit(value_and_grad)", partial(w.quiz_jit_value_and_grad(), x, z),
+                  flat, "value+grad"))
+    b.first_calls("first call, jit(value_and_grad)",
+                  lambda: partial(w.quiz_jit_value_and_grad(), x, z), cfg.repeats)
     b.run_peers(peers, "quiz", x, z)
-    return b.rows
+    return b.finish()
 
 
 @scenario("elementwise")
 def elementwise(cfg: Config, peers: Peers) -> list[Row]:
-    """sum(exp(sin(x))·log1p(x²)) at each configured n: one jvp, one grad."""
+    """sum(exp(sin(x))·log1p(x²)) at each configured n: jvp, grad, jit(grad), numpy by hand."""
     return [row for n in cfg.array_sizes for row in _elementwise_at(n, cfg, peers)]
 
 
 def _elementwise_at(n: int, cfg: Config, peers: Peers) -> list[Row]:
     x, v = w.elementwise_data(n, cfg.seed)
     b = Bench("elementwise", cfg, f"n={n}", target_size=n)
-    b.run_primal("numpy", "forward", lambda: w.elementwise_primal(x))
-    b.run(Variant("dualdiff", "jvp", lambda: w.elementwise_jvp(x, v), flat, "jvp"))
-    b.run(Variant("dualdiff", "grad", lambda: w.elementwise_grad(x), flat, "grad"))
+    b.run_primal("numpy", "forward", partial(w.elementwise_primal, x))
+    b.run(Variant("dualdiff", "jvp", partial(w.elementwise_jvp, x, v), flat, "jvp"))
+    b.run(Variant("dualdiff", "grad", partial(w.elementwise_grad, x), flat, "grad"))
+    b.run(Variant("dualdiff", "jit(grad)", partial(w.elementwise_jit_grad(), x), flat, "grad"))
+    b.run(Variant("numpy", "hand-written gradient", partial(w.elementwise_grad_by_hand, x), flat,
+                  "grad"))
     b.run_peers(peers, "elementwise", x, v)
-    return b.rows
+    return b.finish()
 
 
 @scenario("mlp")
@@ -147,32 +187,40 @@ def mlp(cfg: Config, peers: Peers) -> list[Row]:
     layers = "-".join(map(str, cfg.mlp_layers))
     b = Bench("mlp", cfg, f"batch {cfg.mlp_batch}, {layers}",
               target_size=(cfg.mlp_batch, tuple(cfg.mlp_layers)))
-    b.run_primal("numpy", "forward loss", lambda: w.mlp_loss_primal(*params, X, Y))
-    b.run(Variant("dualdiff", "grad", lambda: w.mlp_grad(params, X, Y), flat, "grad"))
+    b.run_primal("numpy", "forward loss", partial(w.mlp_loss_primal, *params, X, Y))
+    b.run(Variant("dualdiff", "grad", partial(w.mlp_grad, params, X, Y), flat, "grad"))
+    b.run(Variant("dualdiff", "jit(grad)", partial(w.mlp_jit_grad(), *params, X, Y), flat, "grad"))
+    b.run(Variant("numpy", "hand-written backprop", partial(w.mlp_backprop, *params, X, Y), flat,
+                  "grad", note="tanh' = 1/cosh², as the table"))
+    b.run(Variant("numpy", "hand-written backprop, 1 − tanh²",
+                  partial(w.mlp_backprop, *params, X, Y, tanh_identity=True), flat, "grad"))
+    b.first_calls("first call, jit(grad)", lambda: partial(w.mlp_jit_grad(), *params, X, Y),
+                  cfg.repeats)
     b.run_peers(peers, "mlp", params, X, Y)
-    return b.rows
+    return b.finish()
 
 
 @scenario("jacobian")
 def jacobian(cfg: Config, peers: Peers) -> list[Row]:
-    """Jacobian of tanh(A @ x): batched jacfwd, chunked, column by column, and jacrev."""
+    """Jacobian of tanh(A @ x): batched jacfwd, chunked, column by column, jacrev, jit, by hand."""
     n = cfg.jac_n
     A, x = w.jacobian_data(n, cfg.seed)
     b = Bench("jacobian", cfg, f"n={n}", target_size=n)
-    b.run_primal("numpy", "tanh(A @ x)", lambda: w.tanh_layer_primal(A, x))
-    batched = b.run(Variant("dualdiff", "jacfwd (batched)", lambda: w.jacobian_fwd(A, x),
-                            np.asarray, "jacobian"))
+    b.run_primal("numpy", "tanh(A @ x)", partial(w.tanh_layer_primal, A, x))
+    b.run(Variant("dualdiff", "jacfwd (batched)", partial(w.jacobian_fwd, A, x), np.asarray,
+                  "jacobian"))
     for chunk in cfg.jac_chunks:
-        b.run(Variant("dualdiff", f"jacfwd chunk={chunk}",
-                      lambda chunk=chunk: w.jacobian_fwd(A, x, chunk), np.asarray, "jacobian"))
-    separate = b.run(Variant("dualdiff", "n separate jvps", lambda: w.jacobian_separate_jvps(A, x),
-                             np.asarray, "jacobian"))
-    if batched.timing and separate.timing:
-        separate.metric = separate.timing.min / batched.timing.min
-        separate.metric_unit = "× jacfwd"
-    b.run(Variant("dualdiff", "jacrev", lambda: w.jacobian_rev(A, x), np.asarray, "jacobian"))
+        b.run(Variant("dualdiff", f"jacfwd chunk={chunk}", partial(w.jacobian_fwd, A, x, chunk),
+                      np.asarray, "jacobian"))
+    b.run(Variant("dualdiff", "n separate jvps", partial(w.jacobian_separate_jvps, A, x),
+                  np.asarray, "jacobian"))
+    b.run(Variant("dualdiff", "jacrev", partial(w.jacobian_rev, A, x), np.asarray, "jacobian"))
+    b.run(Variant("dualdiff", "jit(jacfwd)", partial(w.jacobian_jit_fwd(A), x), np.asarray,
+                  "jacobian"))
+    b.run(Variant("numpy", "hand-written Jacobian", partial(w.jacobian_by_hand, A, x), np.asarray,
+                  "jacobian"))
     b.run_peers(peers, "jacobian", A, x)
-    return b.rows
+    return b.finish()
 
 
 # ---------------------------------------------------------------------------
@@ -232,7 +280,7 @@ def cold_python(code: str, repeats: int) -> Timing:
 def import_time(cfg: Config, peers: Peers) -> list[Row]:
     """``python -c "import dualdiff"`` against ``python -c "import numpy"``, each in a new process."""
     base = Row("import", "numpy", "import numpy", "cold process",
-               timing=cold_python("import numpy", cfg.import_repeats))
+               timing=cold_python("import numpy", cfg.import_repeats), primal=True)
     rows = [base]
     for module, library in (("dualdiff", "dualdiff"),):
         row = Row("import", library, f"import {module}", "cold process",

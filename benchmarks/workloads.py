@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 import dualdiff as dd
+from dualdiff.jit import Jitted
 
 # ---------------------------------------------------------------------------
 # 1. Scalar quiz #1 of the lecture notes
@@ -39,8 +40,13 @@ def quiz(x: Any, z: Any, m: ModuleType = dd) -> Any:
     return m.exp(x * z) + x * z / m.log(x) + m.sin(m.log(x)) / (x * z)
 
 
-def quiz_primal(x: float = 2.0, z: float = 3.0) -> float:
-    return quiz(x, z, math)
+def quiz_primal(x: float, z: float) -> float:
+    """The primal every quiz ratio divides by: the float function written directly with ``math``.
+
+    One call, no module argument and no wrapper (through :func:`quiz` with
+    ``m=math`` it measured about 2x slower, which halved every quiz ratio).
+    """
+    return math.exp(x * z) + x * z / math.log(x) + math.sin(math.log(x)) / (x * z)
 
 
 def quiz_forward(x: float = 2.0, z: float = 3.0) -> tuple[float, float, float]:
@@ -56,6 +62,21 @@ _quiz_value_and_grad = dd.value_and_grad(quiz, argnums=(0, 1))
 def quiz_reverse(x: float = 2.0, z: float = 3.0) -> tuple[float, tuple[float, float]]:
     """(y, (∂y/∂x, ∂y/∂z)) by one recording and one backward sweep."""
     return _quiz_value_and_grad(x, z)
+
+
+def quiz_jvp(x: float, z: float, tx: float, tz: float) -> tuple[float, float]:
+    """(y, ∂y/∂(x, z) · (tx, tz)): one forward pass, the tangent an argument."""
+    return dd.jvp(quiz, (x, z), (tx, tz))
+
+
+def quiz_jit_jvp() -> Jitted:
+    """A fresh ``jit`` of one jvp (point and tangent are arguments, so nothing is folded away)."""
+    return dd.jit(quiz_jvp)
+
+
+def quiz_jit_value_and_grad() -> Jitted:
+    """A fresh ``jit(value_and_grad)`` of the quiz: traced and compiled at its first call."""
+    return dd.jit(dd.value_and_grad(quiz, argnums=(0, 1)))
 
 
 # ---------------------------------------------------------------------------
@@ -86,6 +107,18 @@ _elementwise_grad = dd.grad(elementwise)
 
 def elementwise_grad(x: np.ndarray) -> np.ndarray:
     return _elementwise_grad(x)
+
+
+def elementwise_jit_grad() -> Jitted:
+    return dd.jit(dd.grad(elementwise))
+
+
+def elementwise_grad_by_hand(x: np.ndarray) -> np.ndarray:
+    """The gradient written out in numpy, with the table's formulas (exp' = exp, sin' = cos,
+    log1p'(u) = 1/(1 + u)): what straight-line code doing the same derivative arithmetic costs."""
+    e = np.exp(np.sin(x))
+    u = x * x
+    return e * (np.cos(x) * np.log1p(u) + 2.0 * x / (1.0 + u))
 
 
 # ---------------------------------------------------------------------------
@@ -129,6 +162,33 @@ def mlp_grad(params: MlpParams, X: np.ndarray, Y: np.ndarray) -> tuple:
     return _mlp_grad(*params, X, Y)
 
 
+def mlp_jit_grad() -> Jitted:
+    """A fresh ``jit(grad)`` of the loss in the four weight arrays."""
+    return dd.jit(dd.grad(mlp_loss, argnums=(0, 1, 2, 3)))
+
+
+def mlp_backprop(W1, b1, W2, b2, X, Y, tanh_identity: bool = False) -> tuple:
+    """The gradient by hand-written backpropagation in numpy.
+
+    It uses the table's derivative formulas, so that set beside ``jit(grad)``
+    the difference is dispatch, not arithmetic: tanh'(a) = 1/cosh²(a), and
+    log_softmax as a max-shifted logsumexp, whose pullback of ḡ is
+    ḡ − softmax · Σḡ. ``tanh_identity=True`` uses the cheaper
+    tanh'(a) = 1 − tanh²(a) instead (reusing the forward tanh), for the
+    comparison in benchmarks/README.md.
+    """
+    n = X.shape[0]
+    a = X @ W1 + b1
+    h = np.tanh(a)
+    logits = h @ W2 + b2
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    g_out = -Y / n                                  # ∂loss/∂log_softmax
+    g_logits = g_out + e / e.sum(axis=1, keepdims=True) * (Y.sum(axis=1, keepdims=True) / n)
+    g_h = g_logits @ W2.T
+    g_a = g_h * (1.0 - h * h) if tanh_identity else g_h / np.cosh(a) ** 2
+    return X.T @ g_a, g_a.sum(axis=0), h.T @ g_logits, g_logits.sum(axis=0)
+
+
 # ---------------------------------------------------------------------------
 # 4. The Jacobian of tanh(A @ x)
 # ---------------------------------------------------------------------------
@@ -159,8 +219,18 @@ def jacobian_separate_jvps(A: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def jacobian_rev(A: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """One recording, one backward sweep per output row."""
+    """One recording, one backward sweep with all n cotangents batched."""
     return dd.jacrev(lambda y: tanh_layer(A, y))(x)
+
+
+def jacobian_jit_fwd(A: np.ndarray) -> Jitted:
+    """A fresh ``jit(jacfwd)`` of x ↦ tanh(A @ x) (A is a constant of the generated code)."""
+    return dd.jit(dd.jacfwd(lambda y: tanh_layer(A, y)))
+
+
+def jacobian_by_hand(A: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """diag(tanh'(A @ x)) · A in numpy, with the table's tanh' = 1/cosh²."""
+    return (1.0 / np.cosh(A @ x) ** 2)[:, None] * A
 
 
 # ---------------------------------------------------------------------------

@@ -24,8 +24,9 @@ from typer.core import TyperCommand, TyperGroup
 
 from . import coercion
 from .errors import USAGE, printable, reported, write_error, write_json_error
-from .options import (DIGITS, FORMAT, JSON, OPTIONAL_POINT, POINT, QUIZ_POINT, SHARE, STANDALONE, STEP, Format,
-                      GradMode, GraphFormat, JacobianMode, QuizMode, QuizName, TraceMode, check_format)
+from .options import (DIGITS, FORMAT, JSON, OPTIONAL_POINT, POINT, QUIZ_POINT, SHARE, STANDALONE, STEP,
+                      CodegenMode, Format, GradMode, GraphFormat, JacobianMode, QuizMode, QuizName, TraceMode,
+                      check_format)
 
 _EXPRESSION_COMMAND = {"ignore_unknown_options": True, "allow_interspersed_args": True}
 _HELP = {"help_option_names": ["-h", "--help"]}
@@ -296,6 +297,30 @@ def symbolic(arguments: Optional[List[str]] = OPTIONAL_POINT,
     from .commands import symbolic as run
 
     run.main(arguments or [], wrt or [], check_format(fmt, standalone, as_json), standalone, share, as_json)
+
+
+@command("codegen", examples="""
+dualdiff codegen "exp(x*z) + x*z/log(x) + sin(log(x))/(x*z)" x=2 z=3
+dualdiff codegen "x*y + sin(x)" x=1 y=2 --wrt y
+dualdiff codegen "exp(x*z) + x*z/log(x)" x=2 z=3 --mode reverse
+dualdiff codegen "relu(x) * y" x=1 y=2 --mode reverse > program.py
+dualdiff codegen "x^2 * y" x=3 y=2 --json""")
+def codegen(arguments: Optional[List[str]] = POINT,
+            mode: CodegenMode = typer.Option(
+                CodegenMode.forward, "--mode",
+                help="forward: one jvp seeded on --wrt, returning (f, df/dwrt); reverse: value and "
+                     "gradient in every variable (a recording and a backward sweep)."),
+            wrt: Optional[str] = typer.Option(None, "--wrt", metavar="NAME",
+                                              help="forward mode: the variable the tangent is seeded on "
+                                                   "(default: the first)."),
+            as_json: bool = JSON) -> None:
+    """The derivative program dualdiff.jit generates: the table's rules traced once at the point
+    and written out as straight-line Python, one line per operation (source transformation, the
+    third way to implement AD). It runs on its own: save it and call it. A guard line marks a
+    decision taken at the point (a branch, a kink); elsewhere the program raises _Retrace."""
+    from .commands import codegen as run
+
+    run.main(arguments or [], mode.value, wrt, as_json)
 
 
 @command("quiz", expression=False, examples="""

@@ -43,6 +43,11 @@ class QuizMode(str, Enum):
     reverse = "reverse"
 
 
+class CodegenMode(str, Enum):
+    forward = "forward"
+    reverse = "reverse"
+
+
 class GraphFormat(str, Enum):
     dot = "dot"
     text = "text"

@@ -8,7 +8,7 @@ Every document is an object with ``schema`` (:data:`SCHEMA_VERSION`) and
 * the differentiation variable is ``wrt`` (a list for ``symbolic``, which
   takes several ``--wrt``);
 * methods and modes have one name each (:data:`METHODS`): ``forward``,
-  ``reverse``, ``symbolic``, ``central``, ``richardson``, ``complex-step``,
+  ``reverse``, ``compiled`` (reverse mode as generated code), ``symbolic``, ``central``, ``richardson``, ``complex-step``,
   ``five-point``, ``forward-difference``, ``closed-form``;
 * a cost is ``{"count": 2, "unit": "jvp pass"}``; a point ``{"x": 2.0}``;
 * non-finite numbers are ``null`` (JSON has no NaN or inf).
@@ -23,8 +23,8 @@ from typing import Any
 
 SCHEMA_VERSION = "dualdiff-cli/1"
 
-METHODS = ("forward", "reverse", "symbolic", "central", "richardson", "complex-step", "five-point",
-           "forward-difference", "closed-form")
+METHODS = ("forward", "reverse", "compiled", "symbolic", "central", "richardson", "complex-step",
+           "five-point", "forward-difference", "closed-form")
 """Every method and mode name a document may contain."""
 
 ERROR_KINDS = ("usage", "not-defined", "overflow", "internal")
@@ -105,6 +105,8 @@ RESULTS: dict[str, dict[str, Any]] = {
     "symbolic": {"expression": STR, "point": maybe(POINT), "wrt": array(STR), "shared": BOOL,
                  "derivatives": mapping(obj({"expression": maybe(STR), "tree_size": INT, "dag_size": INT,
                                              "value": FINITE, "forward": FINITE, "reverse": FINITE}))},
+    "codegen": {"expression": STR, "point": POINT, "mode": one_of("forward", "reverse"), "wrt": array(STR),
+                "function": STR, "parameters": array(STR), "returns": STR, "source": STR},
     "fd-sweep": {"expression": STR, "point": POINT, "wrt": STR,
                  "reference": obj({"mode": one_of("forward"), "value": NUMBER}), "steps": array(NUMBER),
                  "errors": obj({m: array(FINITE) for m in ("forward-difference", "central", "five-point")}),

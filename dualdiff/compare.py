@@ -2,7 +2,8 @@
 
 The lecture's comparison as a library object (the CLI's ``dualdiff compare``
 prints it; a notebook shows it as a table through its ``_repr_*_`` methods):
-forward mode, reverse mode, symbolic differentiation, central differences,
+forward mode, reverse mode, reverse mode compiled to straight-line code
+(:func:`dualdiff.jit`), symbolic differentiation, central differences,
 Richardson extrapolation and complex step on one function at one point, each
 with its gradient, its cost (passes or evaluations), its time and its
 difference from the first method (forward mode).
@@ -46,6 +47,7 @@ from .api import jvp, value_and_grad
 from .core import primal
 from .expr import Expression
 from .expr import compile as compile_expression
+from .jit import jit
 from .notation import duration  # noqa: F401  (re-exported: part of this module's API)
 from .views import NotebookViews
 
@@ -138,6 +140,44 @@ def reverse_gradient(target: Target, step: float | None = None) -> Outcome:
     return Outcome(tuple(float(primal(g)) for g in grads), 1, "backward sweep")
 
 
+_COMPILED: dict[int, tuple[Target, Any]] = {}
+"""``jit(value_and_grad)`` of recent targets, so warm runs call the generated code (the first run
+traces and compiles: that is its first-call time)."""
+_COMPILED_KEPT = 8
+
+
+def _compiled(target: Target) -> tuple[Any, bool]:
+    """The target's ``jit(value_and_grad)``, and whether it was made just now."""
+    entry = _COMPILED.get(id(target))
+    if entry is not None and entry[0] is target:
+        return entry[1], False
+    while len(_COMPILED) >= _COMPILED_KEPT:
+        del _COMPILED[next(iter(_COMPILED))]
+    compiled = jit(value_and_grad(target.f, argnums=tuple(range(len(target.values)))))
+    _COMPILED[id(target)] = (target, compiled)
+    return compiled, True
+
+
+def compiled_gradient(target: Target, step: float | None = None) -> Outcome:
+    """Reverse mode as generated code: ``jit(value_and_grad)`` traces the recording and the backward
+    sweep once (the first call, which then runs the generated code once to check that it applies
+    here), then runs them as one straight-line Python function per call (the program
+    ``dualdiff codegen --mode reverse`` prints)."""
+    compiled, fresh = _compiled(target)
+    _, grads = compiled(*target.values)
+    if fresh:  # the same point always takes the same path: checked once, warm calls just run
+        compiled(*target.values)
+    if fresh and compiled.cache_info().uncompiled:
+        source = compiled.source(*target.values)
+        if source.startswith("# not compiled:"):
+            reason = source.removeprefix("# not compiled:").strip()
+        else:
+            reason = ("the generated code meets a float error here, where numpy gives inf or NaN "
+                      "and Python raises")
+        raise _Unavailable(f"jit runs this function uncompiled ({reason})")
+    return Outcome(tuple(float(primal(g)) for g in grads), 1, "generated-code call")
+
+
 def symbolic_gradient(target: Target, step: float | None = None) -> Outcome:
     """One derivative expression per variable (the table's rules over nodes), evaluated at the point."""
     from .symbolic import differentiate
@@ -176,6 +216,7 @@ class _Unavailable(Exception):
 METHODS: list[Method] = [
     Method("forward", "forward mode", "forward", forward_gradient),
     Method("reverse", "reverse mode", "reverse", reverse_gradient),
+    Method("compiled", "compiled (generated code)", "compiled", compiled_gradient),
     Method("symbolic", "symbolic (derivative expression)", "symbolic", symbolic_gradient, "symbolic"),
     Method("central", "central differences", "central differences", fd_gradient("central"),
            "finite-difference"),

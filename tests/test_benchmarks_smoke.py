@@ -92,9 +92,32 @@ def test_quiz_matches_mpmath(tiny_rows):
     want = [float(y(x, z)), float(mpmath.diff(lambda t: y(t, z), x)),
             float(mpmath.diff(lambda t: y(x, t), z))]
     got = results(tiny_rows["quiz"])
-    for key in ("dualdiff jvp ×2", "dualdiff value_and_grad"):
+    for key in ("dualdiff jvp ×2", "dualdiff value_and_grad", "dualdiff jit(value_and_grad)"):
         np.testing.assert_allclose(got[key], want, rtol=1e-13)
+    for key in ("dualdiff jvp", "dualdiff jit(jvp)"):  # one jvp along x: (y, ∂y/∂x)
+        np.testing.assert_allclose(got[key], want[:2], rtol=1e-13)
     assert got["math float evaluation"][0] == pytest.approx(want[0], rel=1e-14)
+
+
+def test_quiz_primal_is_the_direct_float_function():
+    """One call of a function written with math (no wrapper, no module argument)."""
+    import dis
+    globals_read = {i.argval for i in dis.get_instructions(w.quiz_primal)
+                    if i.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
+    assert globals_read == {"math"}
+    assert w.quiz_primal.__code__.co_argcount == 2
+    assert w.quiz_primal(2.0, 3.0) == pytest.approx(w.QUIZ_REFERENCE[0], rel=1e-15)
+
+
+def test_first_call_rows_time_fresh_jit_objects(tiny_rows):
+    rows = [r for name in ("quiz", "mlp") for r in tiny_rows[name] if r.variant.startswith("first call")]
+    assert [r.scenario for r in rows] == ["quiz", "mlp"]
+    for row in rows:
+        assert row.metric_unit == "ms" and row.metric == pytest.approx(row.timing.median * 1e3)
+        assert len(row.timing.times) == max(1, TINY.repeats) and row.ratio is None
+    quiz_row = rows[0]
+    assert quiz_row.target.limit == 5.0 and quiz_row.target.on == "metric"
+    assert rows[1].target is None  # the 50 ms goal is for the 784-256-10 network only
 
 
 def test_elementwise_jvp_equals_grad_dot_tangent_and_finite_differences(tiny_rows):
@@ -107,6 +130,9 @@ def test_elementwise_jvp_equals_grad_dot_tangent_and_finite_differences(tiny_row
     h = 1e-6
     fd = (w.elementwise_primal(x + h * v) - w.elementwise_primal(x - h * v)) / (2 * h)
     assert directional == pytest.approx(fd, rel=FD_RTOL)
+    for key in ("dualdiff jit(grad)", "numpy hand-written gradient"):
+        np.testing.assert_allclose(got[key], got["dualdiff grad"], rtol=1e-13, err_msg=key)
+    assert got["numpy hand-written gradient"] @ v == pytest.approx(fd, rel=FD_RTOL)
 
 
 def test_mlp_gradient_matches_finite_differences_of_the_numpy_loss(tiny_rows):
@@ -124,12 +150,34 @@ def test_mlp_gradient_matches_finite_differences_of_the_numpy_loss(tiny_rows):
         assert ad == pytest.approx(fd, rel=FD_RTOL, abs=1e-9)
 
 
+
+@pytest.mark.parametrize("sizes", [(TINY.mlp_batch, TINY.mlp_layers), (256, (784, 256, 10))])
+def test_hand_written_backprop_equals_dualdiffs_gradient(sizes):
+    """The benchmark's hand-written backprop computes the same numbers (the same formulas)."""
+    params, X, Y = w.mlp_data(*sizes)
+    want = w.mlp_grad(params, X, Y)
+    for identity in (False, True):
+        got = w.mlp_backprop(*params, X, Y, tanh_identity=identity)
+        for g, ref in zip(got, want):
+            assert g.shape == ref.shape
+            assert np.max(np.abs(g - ref)) <= 1e-12 * np.max(np.abs(ref))
+
+
+def test_mlp_rows_include_jit_and_hand_written(tiny_rows):
+    got = results(tiny_rows["mlp"])
+    for key in ("dualdiff jit(grad)", "numpy hand-written backprop",
+                "numpy hand-written backprop, 1 − tanh²"):
+        np.testing.assert_allclose(got[key], got["dualdiff grad"], rtol=1e-12, atol=1e-15,
+                                   err_msg=key)
+
+
 def test_jacobian_variants_agree_with_closed_form(tiny_rows):
     A, x = w.jacobian_data(TINY.jac_n, TINY.seed)
     want = (1.0 - np.tanh(A @ x) ** 2)[:, None] * A  # d tanh(Ax)/dx, written independently
     got = results(tiny_rows["jacobian"])
-    ad = {k: v for k, v in got.items() if k.startswith("dualdiff")}
-    assert len(ad) == 3 + len(TINY.jac_chunks)
+    ad = {k: v for k, v in got.items() if k.startswith(("dualdiff", "numpy hand"))}
+    assert len(ad) == 5 + len(TINY.jac_chunks)
+    assert {"dualdiff jit(jacfwd)", "dualdiff jacrev", "numpy hand-written Jacobian"} <= set(ad)
     for key, jac in ad.items():
         np.testing.assert_allclose(jac.reshape(want.shape), want, rtol=1e-12, atol=1e-14, err_msg=key)
 
@@ -163,6 +211,36 @@ def test_targets_are_attached_at_the_sizes_of_the_issue(tiny_rows):
     assert quiz["jvp ×2"].met in (True, False)
     # n = 50 is not a size the issue sets goals for: no verdict rather than a wrong one
     assert all(r.target is None for r in tiny_rows["elementwise"])
+
+
+def test_every_target_names_a_row_the_suite_produces(tiny_rows):
+    """A typo in targets.py would silently drop a goal: every key and every relative target's
+    other variant must be a row of its scenario."""
+    from benchmarks.targets import TARGETS
+    names = {(r.scenario, r.library, r.variant) for rows in tiny_rows.values() for r in rows}
+    names |= {("import", "dualdiff", "import dualdiff"), ("cli", "dualdiff", "dualdiff --help"),
+              ("cli", "dualdiff", "dualdiff compare (cold)")}
+    for (scenario, library, variant, _), target in TARGETS.items():
+        assert (scenario, library, variant) in names, (scenario, variant)
+        if target.on == "relative":
+            other_library, other_variant = target.versus.split(" · ", 1)
+            assert (scenario, other_library, other_variant) in names, target.versus
+
+
+def test_relative_targets_divide_by_the_other_variant_of_the_same_block():
+    from benchmarks.rows import Row, Target
+    from benchmarks.scenarios import Bench
+    from benchmarks.timing import Timing
+    b = Bench("demo", TINY, "n=1")
+    goal = Target("≤ 1.05× by hand", 1.05, "<=", "relative", "numpy · by hand")
+    fast = Row("demo", "numpy", "by hand", timing=Timing((2.0, 3.0), 1, math.nan))
+    slow = Row("demo", "dualdiff", "jit", timing=Timing((2.2, 2.5), 1, math.nan), target=goal)
+    b.rows += [slow, fast]  # order does not matter: resolved at the end
+    assert b.finish() == [slow, fast]
+    assert slow.relative == pytest.approx(1.1) and slow.met is False
+    assert slow.as_dict()["relative_to"] == "numpy · by hand"
+    with pytest.raises(ValueError):
+        Target("bad", 1.0, "<=", "relative")  # a relative target must say relative to what
 
 
 def test_report_renders_and_serialises(tiny_rows):

@@ -81,7 +81,7 @@ def test_compare_json_has_every_method_with_timings():
     doc = ok_json("compare")
     assert doc["command"] == "compare" and doc["reference"] == "forward"
     m = doc["methods"]
-    assert list(m) == ["forward", "reverse", "symbolic", "central", "richardson", "complex-step"]
+    assert list(m) == ["forward", "reverse", "compiled", "symbolic", "central", "richardson", "complex-step"]
     for key, entry in m.items():
         assert entry["seconds"] > 0 and entry["first_call_seconds"] > 0 and entry["samples"] >= 5
         assert entry["note"] is None and isinstance(entry["cost"]["count"], int)

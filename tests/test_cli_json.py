@@ -87,6 +87,7 @@ RUNS = [
     ["quiz", "1"], ["quiz", "2"], ["quiz", "confusion"], ["quiz", "new", "--seed", "3"],
     ["quiz", "new", "--seed", "3", "--mode", "reverse", "--answers"],
     ["fd-sweep"], ["fd-sweep", "sqrt(x)", "x=0.05"],
+    ["codegen", "exp(x*z) + x*z/log(x)", "x=2", "z=3"], ["codegen", "x*y", "x=1", "y=2", "--mode", "reverse"],
 ]
 
 ERRORS = [
@@ -94,6 +95,7 @@ ERRORS = [
     ["jvp", "x*y", "x=1", "y=2"], ["jacobian", "x; y", "x=1"], ["derivative", "x*y", "x=1", "y=2"],
     ["functions", "sinn"], ["trace", "x", "x=1", "--digits", "99"], ["graph", "x +* 1"],
     ["symbolic", "relu(x) * x"], ["quiz", "new", "--ops", "99"], ["quiz", "3"], ["fd-sweep", "--plot", "x.gif"],
+    ["codegen", "x*y", "x=1", "y=2", "--mode", "reverse", "--wrt", "x"],
 ]
 
 

@@ -285,6 +285,19 @@ def test_newton_krylov_default_size_and_unpreconditioned_gmres():
     assert value_after("total matvecs (jvp calls):", plain) > preconditioned
 
 
+def test_newton_krylov_compiled_jvps_solve_the_same_problem_and_both_are_timed():
+    """The compiled solve (dd.jit of the jvp closure) retraces the uncompiled one exactly; both
+    times are reported (their values are not asserted: times on a shared machine prove nothing)."""
+    text = output_of("newton_krylov_jvp.py", "--n", "199")
+    assert "the same number of Newton steps" in text
+    assert value_after("max |u_compiled - u| =", text) <= 1e-14
+    assert value_after("time per jvp, uncompiled:", text) > 0
+    assert value_after("time per jvp, compiled with dd.jit:", text) > 0
+    assert value_after("first compiled call (trace + compile):", text) > 0
+    jvps = value_after("total matvecs (jvp calls):", text)
+    assert f"(median of {int(jvps)})" in text and f"(median of {int(jvps) - 1};" in text
+
+
 # --- higher_order.py --------------------------------------------------------------
 
 

@@ -408,3 +408,26 @@ def test_array_api_errors_are_numpys():
         np.linalg.matrix_transpose(d[0])
     with pytest.raises(TypeError, match=r"numpy\.linalg\.trace\(\.\.\., dtype=\.\.\.\)"):
         np.linalg.trace(d, dtype=np.int64)
+
+
+MATMUL_SHAPES = [((3, 4), (4, 5)), ((3, 4), (4, 1)), ((3, 4), (4,)), ((4,), (4, 5)),
+                 ((2, 3, 4), (4, 5)), ((3, 4), (2, 4, 5))]
+
+
+@pytest.mark.parametrize("shapes", MATMUL_SHAPES, ids=[f"{a}@{b}" for a, b in MATMUL_SHAPES])
+@pytest.mark.parametrize("argnum", [0, 1])
+def test_batched_matmul_rules_equal_one_direction_at_a_time(shapes, argnum):
+    """jacfwd (batched tangents) and jacrev (batched cotangents) of tanh(a @ b), whose 2-D cases
+    run as one BLAS product over all directions, equal the Jacobian built one jvp per column."""
+    rng = np.random.default_rng(3)
+    a, b = (rng.normal(size=s) for s in shapes)
+    f = lambda a, b: dd.tanh(a @ b)  # noqa: E731
+    arg = (a, b)[argnum]
+    columns = []
+    for e in np.eye(arg.size):
+        t = e.reshape(arg.shape)
+        tangents = (t, np.zeros_like(b)) if argnum == 0 else (np.zeros_like(a), t)
+        columns.append(np.asarray(dd.jvp(f, (a, b), tangents)[1]))
+    want = np.stack(columns, axis=-1).reshape(np.shape(f(a, b)) + arg.shape)
+    np.testing.assert_allclose(dd.jacfwd(f, argnums=argnum)(a, b), want, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(dd.jacrev(f, argnums=argnum)(a, b), want, rtol=1e-14, atol=1e-15)

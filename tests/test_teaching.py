@@ -472,7 +472,7 @@ def test_symbolic_with_a_point_takes_the_branch_there():
 
 def test_compare_has_a_symbolic_row():
     doc = ok_json("compare")
-    assert list(doc["methods"])[:3] == ["forward", "reverse", "symbolic"]
+    assert list(doc["methods"])[:4] == ["forward", "reverse", "compiled", "symbolic"]
     symbolic = doc["methods"]["symbolic"]
     assert symbolic["cost"] == {"count": 2, "unit": "derivative expression"}
     for name, exact in QUIZ_GRADIENT.items():
