@@ -38,8 +38,12 @@ _INFIX = {name: symbol for name, (symbol, _) in OPERATORS.items() if symbol != "
 """Entries written as Python operators on floats (``**`` goes through ``math.pow``: numpy's NaN)."""
 _COMPARE = {np.less: "<", np.less_equal: "<=", np.greater: ">", np.greater_equal: ">=",
             np.equal: "==", np.not_equal: "!="}
-_FLOAT_UFUNCS = {np.isfinite: "math.isfinite", np.isnan: "math.isnan", np.isinf: "math.isinf",
-                 np.add: "+", np.subtract: "-", np.multiply: "*", np.true_divide: "/"}
+_FLOAT_UFUNCS = {np.isfinite: "math.isfinite({})", np.isnan: "math.isnan({})",
+                 np.isinf: "math.isinf({})", np.negative: "(-{})", np.absolute: "abs({})",
+                 np.add: "({} + {})", np.subtract: "({} - {})", np.multiply: "({} * {})",
+                 np.true_divide: "({} / {})", np.power: "math.pow({}, {})"}
+"""numpy ufuncs on float scalars as float code (a float error raises; the caller then runs
+the function uncompiled, with numpy's inf/NaN)."""
 
 
 class Retrace(Exception):
@@ -171,11 +175,7 @@ class _Emitter:
         form = _FLOAT_UFUNCS.get(ufunc)
         if form is None or not all(_is_float(self._value(a)) for a in args):
             return None  # Python's bool and int arithmetic is not numpy's (True + True)
-        if form.startswith("math."):
-            return f"{form}({self.const(args[0])})"
-        if not all(_is_float(self._value(a)) for a in args):
-            return None  # Python's + on bools or ints is not numpy's (True + True, overflow)
-        return f"({self.const(args[0])} {form} {self.const(args[1])})"
+        return form.format(*(self.const(a) for a in args))
 
     def _primitive(self, node: Node, values: list, scalars: bool) -> str:
         prim = node.target
@@ -251,7 +251,10 @@ def _uses(graph: Graph, needed: set[int], outputs: Any) -> dict[int, int]:
 
 def _identity_of(node: Node, emitter: _Emitter) -> int | None:
     """The node an operation returns unchanged (``x * 1.0``, ``bool`` of a bool), if any."""
-    if node.kind == "prim" and node.target.name == "mul" and len(node.args) == 2:
+    if len(node.args) == 2 and (
+            (node.kind == "prim" and node.target.name == "mul")
+            or (node.kind == "ufunc" and node.target == (np.multiply, "__call__")
+                and not node.kwargs)):
         a, b = node.args
         for this, other in ((a, b), (b, a)):
             if type(this) is not Ref or not _is_one(other):
