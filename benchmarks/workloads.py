@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import math
 from types import ModuleType
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 import dualdiff as dd
-from dualdiff.jit import Jitted
+
 
 # ---------------------------------------------------------------------------
 # 1. Scalar quiz #1 of the lecture notes
@@ -69,12 +69,12 @@ def quiz_jvp(x: float, z: float, tx: float, tz: float) -> tuple[float, float]:
     return dd.jvp(quiz, (x, z), (tx, tz))
 
 
-def quiz_jit_jvp() -> Jitted:
+def quiz_jit_jvp() -> Callable:
     """A fresh ``jit`` of one jvp (point and tangent are arguments, so nothing is folded away)."""
     return dd.jit(quiz_jvp)
 
 
-def quiz_jit_value_and_grad() -> Jitted:
+def quiz_jit_value_and_grad() -> Callable:
     """A fresh ``jit(value_and_grad)`` of the quiz: traced and compiled at its first call."""
     return dd.jit(dd.value_and_grad(quiz, argnums=(0, 1)))
 
@@ -109,7 +109,7 @@ def elementwise_grad(x: np.ndarray) -> np.ndarray:
     return _elementwise_grad(x)
 
 
-def elementwise_jit_grad() -> Jitted:
+def elementwise_jit_grad() -> Callable:
     return dd.jit(dd.grad(elementwise))
 
 
@@ -162,7 +162,7 @@ def mlp_grad(params: MlpParams, X: np.ndarray, Y: np.ndarray) -> tuple:
     return _mlp_grad(*params, X, Y)
 
 
-def mlp_jit_grad() -> Jitted:
+def mlp_jit_grad() -> Callable:
     """A fresh ``jit(grad)`` of the loss in the four weight arrays."""
     return dd.jit(dd.grad(mlp_loss, argnums=(0, 1, 2, 3)))
 
@@ -223,7 +223,7 @@ def jacobian_rev(A: np.ndarray, x: np.ndarray) -> np.ndarray:
     return dd.jacrev(lambda y: tanh_layer(A, y))(x)
 
 
-def jacobian_jit_fwd(A: np.ndarray) -> Jitted:
+def jacobian_jit_fwd(A: np.ndarray) -> Callable:
     """A fresh ``jit(jacfwd)`` of x ↦ tanh(A @ x) (A is a constant of the generated code)."""
     return dd.jit(dd.jacfwd(lambda y: tanh_layer(A, y)))
 

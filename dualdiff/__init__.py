@@ -22,7 +22,6 @@ from .primitives import REGISTRY
 from .primitives import __all__ as _table_functions
 from .tape import Tape, Var
 from .custom import custom_jvp, custom_primitive, custom_vjp
-from .jit import jit
 from . import fastpath  # noqa: E402,F401  (generates the entries' fast paths on first use)
 from . import operators  # noqa: E402
 
@@ -42,10 +41,12 @@ __all__ = [
 ]
 
 _LAZY_MODULES = ("expr", "finite_diff", "symbolic", "trace")
+_LAZY_FUNCTIONS = {"check_grads": "finite_diff", "jit": "compiled"}
 
 
 def __getattr__(name: str):
-    """Import the expression language, finite differences, symbolic mode and traces on first use.
+    """Import the expression language, finite differences, symbolic mode, traces and the
+    compiler on first use.
 
     They are not needed for ``jvp``/``grad`` in a hot loop, and importing them
     eagerly would add to every ``import dualdiff``.
@@ -54,6 +55,8 @@ def __getattr__(name: str):
 
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
-    if name == "check_grads":
-        return importlib.import_module(".finite_diff", __name__).check_grads
+    if name in _LAZY_FUNCTIONS:
+        value = getattr(importlib.import_module(f".{_LAZY_FUNCTIONS[name]}", __name__), name)
+        globals()[name] = value  # found directly from now on
+        return value
     raise AttributeError(f"module 'dualdiff' has no attribute {name!r}")

@@ -47,7 +47,7 @@ from .api import jvp, value_and_grad
 from .core import primal
 from .expr import Expression
 from .expr import compile as compile_expression
-from .jit import jit
+from .compiled import jit
 from .notation import duration  # noqa: F401  (re-exported: part of this module's API)
 from .views import NotebookViews
 

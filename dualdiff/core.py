@@ -297,4 +297,6 @@ def is_finite_everywhere(x: Any) -> bool:
         # One reduction instead of isfinite + all: a finite sum means every entry is finite
         # (an overflowing sum of finite entries only sends the caller down its safe path).
         return math.isfinite(np.add.reduce(x, axis=None))
+    if isinstance(x, Box) and np.ndim(x) and x.dtype == F64:  # traced: the same one pass
+        return bool(np.isfinite(np.add.reduce(x, axis=None)))
     return bool(np.all(np.isfinite(x)))

@@ -26,7 +26,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from .api import jvp, value_and_grad
-from .jit import jit
+from .compiled import jit
 
 __all__ = ["Program", "derivative_program", "standalone"]
 
@@ -116,7 +116,7 @@ def standalone(compiled: Any, args: Sequence[Any], source: str | None = None) ->
     """``source`` (default ``compiled.source(*args)``) preceded by definitions of the names it
     reads from its namespace, so that it runs on its own."""
     source = compiled.source(*args) if source is None else source
-    namespace = _namespace(compiled)
+    namespace = compiled.namespace()
     used = _names(source)
     lines: list[str] = []
     if "math" in used:
@@ -149,15 +149,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (tuple, list)):
         return type(value)(_plain(v) for v in value)
     return float(value) if isinstance(value, (float, np.floating)) else value
-
-
-def _namespace(compiled: Any) -> dict[str, Any]:
-    """The globals of the compiled variants (what the generated source reads)."""
-    namespace: dict[str, Any] = {}
-    for entry in getattr(compiled, "_cache", {}).values():
-        for variant in getattr(entry, "variants", ()):
-            namespace.update(variant.function.__globals__)
-    return namespace
 
 
 def _tokens(source: str) -> list[tokenize.TokenInfo]:

@@ -329,7 +329,7 @@ def test_a_new_shape_or_type_retraces_and_the_cache_counts():
     info = f.cache_info()
     assert (info.hits, info.traces, info.guard_failures, info.uncompiled, info.signatures) == (
         4, 3, 0, 0, 3)
-    assert "hits=4" in repr(f)
+    assert "hits=4" in repr(f.jitted)  # the state behind the function jit returns
 
 
 def test_keyword_arguments_run_uncompiled_with_a_warning():

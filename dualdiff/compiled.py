@@ -1,4 +1,4 @@
-"""``dualdiff.jit``: trace once, run generated straight-line code afterwards.
+"""``dualdiff.jit`` (this module: compiled derivatives): trace once, run generated straight-line code.
 
 ``jit(f)`` works for any function built from dualdiff and numpy, including
 transformed ones (``jit(value_and_grad(f))``, ``jit(hessian(f))``, a ``jvp``
@@ -103,6 +103,8 @@ class Jitted:
         self.max_nodes = max_nodes
         self._cache: dict[Any, _Entry] = {}
         self._float_entries: dict[int, _Entry] = {}  # all arguments Python floats, by count
+        self._entry: Callable = self.__call__  # see fast_path
+        self._count = -1  # how many arguments _entry takes (-1: none compiled yet)
         self._hits = self._traces = self._guard_failures = self._uncompiled = 0
         self._warned: set[str] = set()
 
@@ -114,19 +116,46 @@ class Jitted:
                 if type(a) is not float:
                     break
             else:  # the common scalar call: no flattening, no key to build
-                for variant in entry.variants:
-                    try:
-                        result = variant.function(*args)
-                    except Retrace:
-                        self._guard_failures += 1
-                        continue
-                    except MATH_ERRORS:
-                        self._uncompiled += 1
-                        return self._evaluate(args, args)
-                    self._hits += 1
-                    return result
-                return self._no_variant(args, list(args), entry)  # without trying them again
+                return self._float_call(args, entry, None)
         return self._call(args, kwargs)
+
+    def _float_call(self, args: tuple, entry: _Entry, tried: Callable | None) -> Any:
+        """A call of floats only, through the variants of its entry (``tried`` has failed)."""
+        for variant in entry.variants:
+            if variant.function is tried:
+                continue
+            try:
+                result = variant.function(*args)
+            except Retrace:
+                self._guard_failures += 1
+                continue
+            except MATH_ERRORS:
+                self._uncompiled += 1
+                return self._evaluate(args, args)
+            self._hits += 1
+            return result
+        return self._no_variant(args, list(args), entry)  # without trying them again
+
+    def fast_path(self) -> Callable:
+        """A plain function doing what calling this object does (what :func:`jit` returns).
+
+        It calls ``_entry``: this object's own dispatch at first, and once a call of floats
+        only has compiled, a generated entry that checks its arguments and runs that program
+        in one function (:func:`_float_entry`), the shortest way in for scalar code.
+        """
+        state = self
+
+        def compiled(*args: Any, **kwargs: Any) -> Any:
+            if kwargs or len(args) != state._count:
+                return state(*args, **kwargs)
+            return state._entry(*args)
+
+        functools.update_wrapper(compiled, self.f)
+        compiled.source = self.source  # type: ignore[attr-defined]
+        compiled.cache_info = self.cache_info  # type: ignore[attr-defined]
+        compiled.namespace = self.namespace  # type: ignore[attr-defined]
+        compiled.jitted = self  # type: ignore[attr-defined]
+        return compiled
 
     def _call(self, args: tuple, kwargs: dict) -> Any:
         if kwargs:
@@ -207,14 +236,18 @@ class Jitted:
         try:
             source, namespace = generate(graph, [t.index for t in tracers], outputs,
                                          _name(self.f))
+            floats = all(type(x) is float for x in dynamic) and len(dynamic) == len(args)
             function = compile_source(source, namespace)
         except Exception as err:  # noqa: BLE001 (a defect here must not cost a user a result)
             return self._give_up(entry, f"no code generated, {type(err).__name__}: {err}",
                                  rebuild([_plain(leaf) for leaf in out_leaves]))
         self._traces += 1
         entry.variants.append(_Variant(function, source))
-        if all(type(x) is float for x in dynamic) and len(dynamic) == len(args):
+        if floats:
             self._float_entries[len(args)] = entry
+            if len(entry.variants) == 1:
+                self._entry = _float_entry(source, namespace, len(args), self, entry, function)
+                self._count = len(args)
         return rebuild([_plain(leaf) for leaf in out_leaves])
 
     def _statics(self, n: int) -> tuple:
@@ -273,6 +306,14 @@ class Jitted:
             return f"# not compiled: {entry.reason}\n"
         return "\n".join(v.source for v in entry.variants)
 
+    def namespace(self) -> dict[str, Any]:
+        """What the generated programs read (their globals), for printing them standalone."""
+        names: dict[str, Any] = {}
+        for entry in self._cache.values():
+            for variant in entry.variants:
+                names.update(variant.function.__globals__)
+        return names
+
     def cache_info(self) -> CacheInfo:
         """How calls went: compiled runs, traces, failed guards, uncompiled runs, signatures."""
         return CacheInfo(self._hits, self._traces, self._guard_failures, self._uncompiled,
@@ -286,8 +327,41 @@ def jit(f: Callable | None = None, *, static_argnums: int | Sequence[int] = (),
         max_variants: int = MAX_VARIANTS, max_nodes: int = MAX_NODES) -> Any:
     """Compile ``f`` per call signature (usable as ``@jit`` or ``jit(f, static_argnums=1)``)."""
     if f is None:
-        return lambda g: Jitted(g, static_argnums, max_variants, max_nodes)
-    return Jitted(f, static_argnums, max_variants, max_nodes)
+        return lambda g: Jitted(g, static_argnums, max_variants, max_nodes).fast_path()
+    return Jitted(f, static_argnums, max_variants, max_nodes).fast_path()
+
+
+_ENTRY = """
+def entry({params}):
+    if {test}:
+        return _state({params})
+    try:
+{body}
+    except _Retrace:
+        _state._guard_failures += 1
+        return _state._float_call(({params},), _cached, _variant)
+    except _MATH_ERRORS:
+        _state._uncompiled += 1
+        return _state._evaluate(({params},), ({params},))
+"""
+
+
+def _float_entry(source: str, namespace: dict, count: int, state: Jitted, entry: _Entry,
+                 variant: Callable) -> Callable:
+    """The first program compiled for ``count`` float arguments, with the call's checks around
+    it in one function: the arguments are floats, a failed guard or a float error hands the
+    call to ``state`` (the program as :meth:`Jitted.source` shows it is unchanged)."""
+    body = source.partition("\n")[2].rstrip("\n").splitlines()
+    returns = [f"        _state._hits += 1\n    {line}" if line.lstrip().startswith("return ")
+               else f"    {line}" for line in body]
+    names = [f"x{k}" for k in range(count)]
+    text = _ENTRY.format(params=", ".join(names),
+                         test=" or ".join(f"type({n}) is not float" for n in names) or "False",
+                         body="\n".join(returns))
+    scope = {**namespace, "_state": state, "_cached": entry, "_variant": variant,
+             "_MATH_ERRORS": MATH_ERRORS, "_Retrace": Retrace}
+    exec(compile(text, "<dualdiff jit entry>", "exec"), scope)  # noqa: S102 (built here)
+    return scope["entry"]
 
 
 def _name(f: Callable) -> str:
