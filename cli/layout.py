@@ -15,6 +15,7 @@ A :class:`Title` breaks only between its items (``f = …`` / ``at x=2.0,``
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -149,7 +150,7 @@ class Sheet:
         if notes:
             yield Text("")
         for note in notes:
-            yield Text(note)
+            yield Prose(note)
 
 
 class Records:
@@ -215,6 +216,22 @@ def _plain(cell: Cell) -> str:
     return cell.plain if isinstance(cell, Text) else cell
 
 
+class Prose:
+    """Plain text wrapped at spaces to the console width, with no space left at a line's end
+    (rich's own wrapping keeps it, which shows when the output is piped or diffed)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterable[RenderableType]:
+        for line in textwrap.wrap(self.text, options.max_width, break_on_hyphens=False) or [""]:
+            yield Text(line, overflow="fold")
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        longest = max((len(word) for word in self.text.split()), default=0)
+        return Measurement(min(longest, options.max_width), len(self.text))
+
+
 def notes(renderable: RenderableType, *lines: str) -> RenderableType:
     """``renderable`` followed by plain-text notes (never markup), wrapped to the console width."""
-    return Group(renderable, *(Text(line) for line in lines if line))
+    return Group(renderable, *(Prose(line) for line in lines if line))

@@ -51,3 +51,26 @@ def test_the_generated_quiz_shown_is_what_its_seed_gives():
     assert result.exit_code == 0
     shown = [line.rstrip() for line in block.strip().splitlines()]
     assert [line.rstrip() for line in result.stdout.strip().splitlines()] == shown
+
+
+def _without_timings(text: str) -> list[str]:
+    """Lines with every duration (``24.8 µs``, ``1.85 ms``) and run count masked: they vary."""
+    text = re.sub(r"\d+(\.\d+)? (µs|ms|s)\b", "T", text)
+    text = re.sub(r"median of \d+ warm", "median of N warm", text)
+    return [re.sub(r" +", " ", line.rstrip()) for line in text.strip().splitlines()]
+
+
+def test_the_compare_output_shown_is_what_compare_prints():
+    """The README's `dualdiff compare` block is the real 80-column output: every method's row,
+    the same derivatives digit for digit, the same notes (timings masked)."""
+    from typer.testing import CliRunner
+
+    from dualdiff_cli.app import app
+
+    block = re.search(r"`dualdiff compare` prints \(a real run, 80 columns\):\n\n```\n(.*?)```",
+                      README, re.S).group(1)
+    result = CliRunner().invoke(app, ["compare"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    assert _without_timings(result.stdout) == _without_timings(block)
+    assert "1208.38121512661" in block and "compiled" in block
+    assert max(len(line) for line in block.splitlines()) <= 80
