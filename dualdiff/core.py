@@ -286,6 +286,18 @@ def known_primal(x: Any) -> Any:
         return None
 
 
+def is_float_zero(x: Any) -> bool:
+    """Is ``x`` the float 0.0? Such a tangent or cotangent contributes exactly zero whatever the
+    partial (an inf/NaN one too), so rules skip it. A jit Tracer standing for a scalar is asked
+    the same question: the comparison becomes a guard of the generated code, which then skips
+    (or not) where the uncompiled call does."""
+    if type(x) is float:
+        return x == 0.0
+    if getattr(type(x), "_innermost", False) and type(x.concrete) in (float, np.float64):
+        return bool(x == 0.0)  # (a rule's numpy on a traced float may give numpy's float64)
+    return False
+
+
 def is_finite_everywhere(x: Any) -> bool:
     """True when no entry is inf/NaN (a symbolic value without a number counts as finite)."""
     x = known_primal(x)

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .core import Box, bind, new_level, primal, shape
+from .core import Box, bind, is_float_zero, new_level, primal, shape
 from .primitives import Kind, add
 
 
@@ -106,6 +106,8 @@ class Tape:
             if not keep:
                 adj[i] = None
             link = links[i]
+            if type(g) is not float and is_float_zero(g):
+                continue  # a traced float that is zero: skipped as a float zero is below
             if type(g) is float:
                 if g == 0.0:
                     continue  # a zero cotangent contributes nothing, whatever the partial

@@ -310,3 +310,31 @@ def test_compiled_code_warns_where_uncompiled_code_warns():
     with pytest.warns(RuntimeWarning, match="invalid value encountered in log"):
         assert math.isnan(log(np.array([-1.0, 1.0]))[0])
     assert log.cache_info()[:2] == (1, 1)
+
+
+def test_a_zero_float_tangent_through_a_nan_partial_contributes_zero():
+    """Uncompiled, a tangent or cotangent that is the float 0.0 is skipped whatever the partial;
+    the generated code makes the same decision (a guard) instead of computing 0 * NaN."""
+    def forward_f(w):
+        return -dd.sigmoid(dd.maximum(np.nan, w[-1]))  # maximum's tangent is 0.0; sigmoid' NaN
+
+    def reverse_f(z):
+        return dd.maximum(-1.5, dd.var(z))  # var's cotangent is 0.0; its partials NaN at inf
+
+    forward = dd.jit(lambda w, v: dd.jvp(forward_f, (w,), (v,)))
+    reverse = dd.jit(dd.grad(reverse_f))
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for w in (np.array([0.3, 0.5]), np.array([-1.0, 2.0]), np.array([0.3, 0.5])):
+            got = forward(w, np.ones(2))
+            assert got[1] == 0.0
+            assert_same(got, dd.jvp(forward_f, (w,), (np.ones(2),)), ulps=0)
+        finite = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        for z in (finite, np.array([[-0.9, -np.inf, -2.4], [0.6, 2.0, -0.0]]), finite * 0.0):
+            got = reverse(z)
+            assert_same(got, dd.grad(reverse_f)(z), ulps=0)
+            assert not np.isnan(got).any()
+    kinked = dd.jit(dd.grad(lambda y: dd.relu(dd.softplus(y @ np.zeros(3)))))  # relu'(NaN) = 0
+    with np.errstate(all="ignore"):
+        for y in (np.array([1.0, 2.0, 3.0]), np.array([0.5, -0.0, -np.inf])):
+            assert_same(kinked(y), np.zeros(3), ulps=0)

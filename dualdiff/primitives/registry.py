@@ -46,7 +46,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..core import (COTANGENT_BATCH_LEVELS, F64, RowSweepNeeded, bind, is_finite_everywhere, lift,
+from ..core import (COTANGENT_BATCH_LEVELS, F64, RowSweepNeeded, bind, is_finite_everywhere,
+                    is_float_zero, lift,
                     ndim, primal, shape)
 from ..errors import MATH_ERRORS
 
@@ -417,7 +418,7 @@ def align_batched(t: Any, arg_ndim: int, out_ndim: int) -> Any:
 def partials_jvp(i: int, partial: Callable, nonfinite: bool) -> JvpRule:
     """The JVP rule of argument ``i`` of an elementwise entry: ``partial_i · t``."""
     def jvp(t, out, args, params, batched):
-        if type(t) is float and t == 0.0:
+        if is_float_zero(t):
             return 0.0  # a zero tangent contributes exactly zero; skip the partial
         p = partial(out, *args)
         if type(t) is float and type(p) is float:
@@ -434,7 +435,7 @@ def partials_vjp(i: int, partial: Callable, nonfinite: bool) -> VjpRule:
     def vjp(g, out, args, params):
         tg = type(g)
         target = shape(args[i])
-        if tg is float and g == 0.0:
+        if is_float_zero(g):
             return 0.0 if target == () else np.zeros(target)
         p = partial(out, *args)
         tp = type(p)
