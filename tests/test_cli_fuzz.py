@@ -106,3 +106,108 @@ def test_a_full_disk_is_one_line_and_exit_1(args, tmp_path):
     assert done.returncode == 1
     assert done.stderr == "error: cannot write the output: No space left on device\n"
 
+
+# ---------------------------------------------------------------------------
+# text pasted from web pages: invisible and full-width characters get their ASCII spelling
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, spelled", [
+    (("x\u200b^2", "x=3"), "x^2"),            # zero-width space
+    (("\ufeffx^2", "x=3"), "x^2"),            # byte-order mark
+    (("x\u00ad^2", "x=3"), "x^2"),            # soft hyphen
+    (("\uff58^2", "x=3"), "x^2"),             # full-width x
+    (("x^2", "x=\uff13"), "3"),               # full-width digit in a value
+])
+def test_invisible_and_full_width_characters_say_what_to_write(args, spelled):
+    result = run("grad", *args)
+    assert result.exit_code == 2 and result.stdout == ""
+    first = result.stderr.splitlines()[0]
+    assert f"did you mean `{spelled}`?" in first
+    assert "\u200b" not in result.stderr and "\ufeff" not in result.stderr  # named by code, not printed
+
+
+def test_an_expression_of_only_an_invisible_character_suggests_nothing_empty():
+    result = run("grad", "\u200b", "x=1")
+    assert result.exit_code == 2 and "U+200B" in result.stderr and "did you mean ``" not in result.stderr
+
+
+def test_a_full_width_variable_name_gets_its_ascii_spelling():
+    result = run("grad", "x^2", "\uff58=3")
+    assert result.exit_code == 2 and "did you mean `x`?" in result.stderr
+    assert "did you mean" not in run("grad", "x", "if=1").stderr
+
+
+# ---------------------------------------------------------------------------
+# a finite derivative beyond the largest float is "overflows", an infinite one "is inf"
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, operation", [
+    (("jvp", "x*2", "x=1", "--tangent", "x=1e308"), "mul(1.0, 2.0)"),   # the tangent overflows
+    (("grad", "1/x", "x=1e-300"), "div(1.0, 1e-300)"),                  # -1e600
+    (("fd-sweep", "1/x", "x=1e-300"), "div(1.0, 1e-300)"),
+    (("grad", "log(x)", "x=1e-320"), "log(1e-320)"),                    # 1e320
+])
+def test_a_derivative_beyond_the_largest_float_overflows(args, operation):
+    result = run(*args)
+    assert result.exit_code == 1
+    assert f"the derivative of {operation} overflows" in result.stderr
+    assert json_error(*args, "--json")["kind"] == "overflow"
+
+
+@pytest.mark.parametrize("args, operation", [
+    (("grad", "sqrt(x)", "x=0"), "sqrt(0.0) is inf"), (("grad", "acos(x)", "x=1"), "acos(1.0) is -inf"),
+    (("jvp", "sqrt(x)", "x=0", "--tangent", "x=1e-300"), "sqrt(0.0) is inf"),
+])
+def test_an_infinite_derivative_is_not_called_an_overflow(args, operation):
+    result = run(*args)
+    assert result.exit_code == 1 and f"the derivative of {operation}" in result.stderr
+    assert json_error(*args, "--json")["kind"] == "not-defined"
+
+
+# ---------------------------------------------------------------------------
+# options: a typo gets the option meant; an option after `--` is named as such
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args, meant", [
+    (("grad", "x^2", "x=3", "--jsn"), "--json"), (("derivative", "x^2", "x=3", "--wrtt", "x"), "--wrt"),
+    (("grad", "x^2", "x=3", "--mod", "forward"), "--mode"), (("trace", "x^2", "x=3", "--digit", "3"), "--digits"),
+])
+def test_a_mistyped_option_gets_a_suggestion(args, meant):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: no such option: {args[3]}; did you mean {meant}?\n"
+
+
+def test_an_unknown_option_of_this_command_gets_no_other_commands_option():
+    result = run("grad", "x^2", "x=3", "--wrtt", "x")  # grad has no --wrt
+    assert result.exit_code == 2 and result.stderr == "error: no such option: --wrtt\n"
+
+
+def test_an_option_after_the_double_dash_says_so():
+    result = run("grad", "x^2", "x=3", "--", "--json")
+    assert result.exit_code == 2 and "--json comes after `--`" in result.stderr
+    assert "no such option" not in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# COLUMNS: 0 is "not set" (rich printed nothing, exit 0), tiny widths are the narrowest layout
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("columns", ["0", "1", "10"])
+def test_a_zero_or_tiny_columns_still_prints_the_numbers(columns):
+    result = runner.invoke(app, ["grad", "x^2 * y", "x=3", "y=2"], env={"COLUMNS": columns})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80 and len(lines) < 12
+    assert any(line.split()[:3] == ["x", "3", "12"] for line in lines if line.strip())
+    assert any(line.split()[:3] == ["y", "2", "9"] for line in lines if line.strip())
+
+
+# ---------------------------------------------------------------------------
+# a long flat sum is refused with a reason a user can see in it
+# ---------------------------------------------------------------------------
+
+def test_a_5000_character_sum_names_the_operator_chain_and_a_shorter_one_works():
+    result = run("grad", "+".join(["x"] * 2500), "x=1")
+    assert result.exit_code == 2 and "each operator of a chain" in result.stderr
+    assert json.loads(run("grad", "+".join(["x"] * 400), "x=1", "--json").stdout)["gradient"]["x"] == 400.0
