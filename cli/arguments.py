@@ -97,6 +97,34 @@ def _glob_problem(arguments: Sequence[str], command: str) -> UsageProblem | None
                         f"quote the expression, e.g. dualdiff {command} 'x*y' x=1 y=2")
 
 
+def _option_names() -> list[str]:
+    """The options of the command being run (empty outside a command)."""
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:  # older typer, on click
+        try:
+            from click import get_current_context  # type: ignore[no-redef]
+        except ImportError:
+            return []
+    context = get_current_context(silent=True)
+    if context is None:
+        return []
+    return [name for param in context.command.params for name in getattr(param, "opts", ())
+            if name.startswith("--")] + ["--help"]
+
+
+def unknown_option(name: str) -> str:
+    """``no such option: --jsn; did you mean --json?``; an option of the command met here came
+    after ``--``, which ends the options."""
+    import difflib
+
+    options = _option_names()
+    if name in options:
+        return f"{name} comes after `--`, which ends the options; put it before `--`"
+    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    return f"no such option: {name}" + (f"; did you mean {close[0]}?" if close else "")
+
+
 def split_arguments(arguments: Sequence[str]) -> tuple[str | None, list[str]]:
     """``(expression or None, NAME=VALUE arguments)``.
 
@@ -107,7 +135,7 @@ def split_arguments(arguments: Sequence[str]) -> tuple[str | None, list[str]]:
     arguments = list(arguments or ())
     for argument in arguments:
         if _OPTION_LIKE.match(argument):
-            raise UsageProblem(f"no such option: {argument.split('=', 1)[0]}")
+            raise UsageProblem(unknown_option(argument.split("=", 1)[0]))
     if arguments and not looks_like_assignment(arguments[0]):
         return arguments[0], arguments[1:]
     return None, arguments

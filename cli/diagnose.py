@@ -42,6 +42,31 @@ OVERFLOW_NEAR = 1e300
 derivative is finite but beyond the largest float), rather than being infinite."""
 
 
+TINY = 1e-150
+"""A non-zero input this small to an operation whose derivative is inf: the derivative is finite
+(no function of the table has a singular point there) but beyond the largest float (1/x at 1e-300)."""
+
+
+def _overflowed(fn: Callable[..., Any], args: tuple, value: float) -> bool:
+    """Whether an inf output tangent of ``fn(*args)`` is a finite derivative beyond the largest float
+    rather than an infinite one (``sqrt`` at 0)."""
+    if math.isfinite(value) and value >= OVERFLOW_NEAR:
+        return True
+    primals = [abs(float(dualdiff.primal(a))) for a in args]
+    if all(0.0 < p < math.inf for p in primals) and min(primals) < TINY:
+        return True
+    # The output tangent is linear in the input tangents: if it is finite for the input tangents
+    # scaled down, the derivative is finite and only the tangent overflowed (2*x along 1e308).
+    scale = 2.0 ** -600
+    duals = [a for a in args if isinstance(a, dualdiff.Dual)]
+    if not duals or any(not isinstance(a.tangent, float) for a in duals):
+        return False
+    scaled = tuple(dualdiff.Dual(a.value, a.tangent * scale, level=a.level)
+                   if isinstance(a, dualdiff.Dual) else a for a in args)
+    small = float(dualdiff.primal(_tangent(fn(*scaled))))
+    return math.isfinite(small) and small != 0.0
+
+
 def _watched(name: str, fn: Callable[..., Any], found: list[str]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def watched(*args: Any) -> Any:
@@ -49,7 +74,7 @@ def _watched(name: str, fn: Callable[..., Any], found: list[str]) -> Callable[..
         if not found and all(_finite(_tangent(a)) for a in args) and not _finite(_tangent(out)):
             tangent = float(dualdiff.primal(_tangent(out)))
             value = abs(float(dualdiff.primal(out)))
-            if abs(tangent) == math.inf and math.isfinite(value) and value >= OVERFLOW_NEAR:
+            if abs(tangent) == math.inf and _overflowed(fn, args, value):
                 found.append(f"the derivative of {_call_text(name, args)} overflows "
                              "(beyond the largest float, 1.8e308)")
             else:

@@ -137,6 +137,9 @@ def classify(exc: BaseException) -> tuple[int, str, list[str]]:
         return NOT_DEFINED, "not-defined", [f"error: not defined at the point: {printable(str(exc))}"]
     if isinstance(exc, OverflowError):
         return NOT_DEFINED, "overflow", ["error: a value overflows (it is beyond the largest float, 1.8e308)"]
+    if isinstance(exc, OSError):  # the output could not be written (a full disk, a closed stream)
+        reason = printable(exc.strerror or str(exc) or type(exc).__name__)
+        return INTERNAL, "internal", [f"error: cannot write the output: {reason}"]
     detail = printable(" ".join(str(exc).split())) or "no details"
     if detail.startswith("(") and isinstance(exc, ArithmeticError):
         detail = type(exc).__name__
@@ -159,8 +162,11 @@ def write_json_error(command: str, code: int, kind: str, lines: list[str]) -> No
     message = lines[0].split(": ", 1)[1] if ": " in lines[0] else lines[0]
     document = {"schema": SCHEMA_VERSION, "command": command,
                 "error": {"kind": kind, "message": message, "exit_code": code}}
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    except OSError:  # stdout itself failed: stderr is the only place left to say so
+        write_error(lines)
 
 
 def report(exc: BaseException, command: str, as_json: bool) -> int:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from typing import Any, Callable
 
@@ -25,9 +26,20 @@ from rich.console import Console, RenderableType
 from .schema import SCHEMA_VERSION
 
 
+MIN_WIDTH = 40
+"""Narrowest layout: a smaller ``COLUMNS`` is taken as this (``COLUMNS=1`` would print a letter
+per line), and ``COLUMNS=0`` as not set (rich would print nothing at all)."""
+
+
 def console() -> Console:
-    """A console on the current stdout (tests swap it), never forcing colour or width."""
-    return Console(file=sys.stdout)
+    """A console on the current stdout (tests swap it), never forcing colour; the width is rich's
+    (``COLUMNS``, else the terminal's, else 80) but at least :data:`MIN_WIDTH`."""
+    columns = os.environ.get("COLUMNS", "")
+    if not (columns.isdigit() and int(columns) < MIN_WIDTH):
+        return Console(file=sys.stdout)
+    environ = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    width = int(columns) and MIN_WIDTH
+    return Console(file=sys.stdout, width=width or None, _environ=environ)
 
 
 def emit(renderable: RenderableType, soft_wrap: bool = False) -> None:

@@ -119,10 +119,10 @@ def standalone(compiled: Any, args: Sequence[Any], source: str | None = None) ->
     namespace = compiled.namespace()
     used = _names(source)
     lines: list[str] = []
-    if "math" in used:
-        lines.append("import math")
     definitions = [_definition(name, namespace[name]) for name in sorted(used)
                    if name.startswith("_") and name in namespace and name != "_Retrace"]
+    if "math" in used or any("math." in d for d in definitions):
+        lines.append("import math")
     if "np" in used or any("np." in d for d in definitions):
         lines.append("import numpy as np")
     if any("_table[" in d for d in definitions):
@@ -176,17 +176,34 @@ def _definition(name: str, value: Any) -> str:
         if getattr(math, qualname, None) is value:
             return f"{name} = math.{qualname}"
         return f"from {module.lstrip('_')} import {qualname} as {name}"
-    text = repr(value)
+    text = _spelled(repr(value))
     try:
-        same = eval(text, {"np": np, "math": math, "inf": math.inf, "nan": math.nan})  # noqa: S307
+        same = eval(text, {"np": np, "math": math})  # noqa: S307
     except Exception:  # noqa: BLE001 - not a constant that repr can spell
         same = None
     if same is not None and type(same) is type(value) and np.array_equal(same, value, equal_nan=True):
         return f"{name} = {text}"
     if isinstance(value, np.ndarray) and value.size <= 64:
-        return f"{name} = np.array({value.tolist()!r}, dtype=np.{value.dtype.name})"
+        return f"{name} = np.array({_spelled(repr(value.tolist()))}, dtype=np.{value.dtype.name})"
     raise NotCompiled(f"the program needs a constant {name} that cannot be written as text "
                       f"({type(value).__name__})")
+
+
+def _spelled(text: str) -> str:
+    """``text`` (a ``repr``) with the names ``inf`` and ``nan``, which Python's ``repr`` writes for
+    infinite and NaN floats but no program defines, written ``math.inf`` and ``math.nan``."""
+    if "inf" not in text and "nan" not in text:
+        return text
+    try:
+        tokens = _tokens(text)
+    except (tokenize.TokenError, SyntaxError):
+        return text
+    names = {"inf": "math.inf", "nan": "math.nan"}
+    spans = [(t.start[1], t.end[1], names[t.string]) for t in tokens
+             if t.type == tokenize.NAME and t.string in names and t.start[0] == 1]
+    for start, end, spelled in reversed(spans):
+        text = text[:start] + spelled + text[end:]
+    return text
 
 
 def _rename(source: str, renames: dict[str, str]) -> str | None:

@@ -21,6 +21,7 @@ from dualdiff.program import NotCompiled, Program, derivative_program
 
 from .. import output
 from ..arguments import parse_problem, variable
+from ..diagnose import require_finite
 from ..errors import CliError, UsageProblem
 
 
@@ -33,10 +34,17 @@ def codegen(arguments: Sequence[str], mode: str = "forward", wrt: str | None = N
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return derivative_program(problem.expression, problem.point, mode, name, problem.text)
+            program = derivative_program(problem.expression, problem.point, mode, name, problem.text)
     except NotCompiled as exc:
         raise CliError(f"dualdiff.jit does not compile {problem.text} here ({exc}); "
                        f"`dualdiff grad` still computes its derivatives") from None
+    # As every command: a derivative that is not finite at the point is exit 1, naming the operation
+    # (a program whose own last line would return inf or nan is no answer).
+    derivatives = program.result[1]
+    names = program.wrt if mode == "forward" else problem.variables
+    values = (derivatives,) if mode == "forward" else tuple(derivatives)
+    require_finite(problem, [(f"∂f/∂{n}", float(v), {n: 1.0}) for n, v in zip(names, values)])
+    return program
 
 
 def to_json(program: Program) -> dict[str, Any]:

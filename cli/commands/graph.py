@@ -20,6 +20,7 @@ from dualdiff.graph import Graph, GraphEdge, GraphNode, computation_graph, edge_
 
 from .. import output
 from ..arguments import Parsed, parse_optional_point
+from ..diagnose import require_finite
 from ..errors import UsageProblem
 from ..output import finite_or_none
 from ..tracing import check_decimals
@@ -28,7 +29,12 @@ from ..tracing import check_decimals
 def parsed_graph(arguments: Sequence[str], share: bool = True) -> tuple[Parsed, Graph]:
     parsed = parse_optional_point(arguments, command="graph", share=share)
     problem = parsed.problem
-    return parsed, computation_graph(parsed.expression, problem.point if problem is not None else None)
+    result = computation_graph(parsed.expression, problem.point if problem is not None else None)
+    if problem is not None:  # as trace: an adjoint of a variable (∂f/∂x) that is not finite is exit 1
+        adjoints = {n.text: n.adjoint for n in result.nodes if n.kind == "input" and n.adjoint is not None}
+        require_finite(problem, [(f"∂f/∂{name}", float(adjoints[name]), {name: 1.0})
+                                 for name in problem.variables if name in adjoints])
+    return parsed, result
 
 
 def graph(arguments: Sequence[str], share: bool = True) -> Graph:

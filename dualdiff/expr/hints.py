@@ -27,6 +27,17 @@ _SUPERSCRIPTS = dict(zip("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078
                          "0123456789-"))
 """Superscript digits (``x²``, ``x⁻¹``): a power, written ``^`` here."""
 
+_INVISIBLE = {"\u200b": "a zero-width space", "\u200c": "a zero-width non-joiner",
+              "\u200d": "a zero-width joiner", "\u2060": "a word joiner", "\ufeff": "a byte-order mark",
+              "\u00ad": "a soft hyphen"}
+"""Characters that show as nothing but come along when text is copied from web pages and slides."""
+
+
+def _full_width(ch: str) -> str | None:
+    """The ASCII character of a full-width form (``１`` -> ``1``, ``ｘ`` -> ``x``), else None."""
+    return chr(ord(ch) - 0xFEE0) if "\uff01" <= ch <= "\uff5e" else None
+
+
 _ROOT = "\u221a"
 _NAME_OR_NUMBER = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*|[0-9][0-9.]*(?:[eE][-+]?[0-9]+)?)")
 
@@ -65,6 +76,10 @@ def ascii_spelling(text: str) -> str:
             out.append(word)
         elif ord(ch) > 127 and ch.isspace():
             out.append(" ")
+        elif ch in _INVISIBLE:
+            pass
+        elif _full_width(ch):
+            out.append(_full_width(ch) or ch)
         else:
             out.append(ch)
         i += 1
@@ -88,7 +103,7 @@ def _absolute_bars(text: str) -> str:
 def did_you_mean(text: str) -> str:
     """``; did you mean `…`?`` when the ASCII spelling of ``text`` is all ASCII (else nothing)."""
     suggestion = ascii_spelling(text).strip()
-    if suggestion == text.strip() or not suggestion.isascii():
+    if not suggestion or suggestion == text.strip() or not suggestion.isascii():
         return ""
     return f"; did you mean `{suggestion}`?"
 
@@ -103,6 +118,8 @@ def lookalike_message(ch: str, text: str) -> str | None:
         hint = f"write `{_LOOKALIKES[ch]}`"
     elif ch.isspace():
         hint = "write a plain space"
+    elif ch in _INVISIBLE:  # shown by its code only: a terminal shows nothing
+        return f"invisible character U+{ord(ch):04X} ({_INVISIBLE[ch]}); delete it{did_you_mean(text)}"
     else:
         return None
     return f"invalid character `{ch}` (U+{ord(ch):04X}); {hint}{did_you_mean(text)}"

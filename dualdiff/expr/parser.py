@@ -27,7 +27,8 @@ from ..errors import (DisallowedSyntaxError, ExpressionError, ExpressionSyntaxEr
                       UnknownFunctionError)
 from ..nodes import CONSTANTS, Call, Name, Node, Num
 from ..primitives import expression_functions
-from .hints import bars_message, decimal_comma_hint, juxtaposition_hint, lookalike_message
+from .hints import (ascii_spelling, bars_message, decimal_comma_hint, did_you_mean, juxtaposition_hint,
+                    lookalike_message)
 
 MAX_LENGTH = 10_000
 """Longest accepted expression text, in characters (checked before anything else)."""
@@ -82,7 +83,7 @@ def _check_character(text: str, i: int) -> None:
         if ("a" + ch).isidentifier():
             raise _disallowed(
                 f"non-ASCII character `{ch}` (U+{ord(ch):04X}) is not allowed; "
-                "names must use ASCII letters, digits and `_`", text, i)
+                f"names must use ASCII letters, digits and `_`{did_you_mean(text)}", text, i)
         raise _syntax_error(f"invalid character `{ch}` (U+{ord(ch):04X})", text, i)
     if ch in _WHITESPACE:
         return
@@ -362,14 +363,24 @@ def _check_call(node: ast.Call, piece: _Piece) -> list[ast.AST]:
     return [node.func, *node.args]  # the callee's own check names the problem (`.system`, lambda)
 
 
+def _chain_length(node: ast.BinOp) -> int:
+    """How many binary operators hang below ``node`` along left operands (``a+b+c``: 2)."""
+    count = 0
+    while type(node) is ast.BinOp:
+        count, node = count + 1, node.left
+    return count
+
+
 def _check_tree(tree: ast.Expression, piece: _Piece) -> None:
     """Allowlist walk (iterative, preorder): the first node outside the language raises."""
     stack: list[tuple[ast.AST, int]] = [(tree.body, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
+            chain = type(node) is ast.BinOp and _chain_length(node) > MAX_DEPTH // 2
+            why = "; each operator of a chain such as x+x+...+x is one level" if chain else ""
             raise piece.syntax_error(f"expression is nested too deeply (the limit is {MAX_DEPTH} "
-                                     "levels)", piece.node_column(node))
+                                     f"levels{why})", piece.node_column(node))
         children = _check_node(node, piece)
         stack.extend((child, depth + 1) for child in reversed(children))
 
@@ -546,7 +557,10 @@ def parse(text: str, functions: Functions | None = None, share: bool = True) -> 
 def variable_name_problem(name: str, functions: Functions | None) -> str | None:
     """Why ``name`` can't be a variable, or None if it can."""
     if not (name.isascii() and name.isidentifier()) or keyword.iskeyword(name):
-        return f"`{name}` is not a valid variable name"
+        spelled = ascii_spelling(name).strip()
+        plain = spelled != name and spelled.isascii() and spelled.isidentifier()
+        hint = f"; did you mean `{spelled}`?" if plain else ""
+        return f"`{name}` is not a valid variable name{hint}"
     if name.startswith("__"):
         return f"`{name}` is not allowed (names may not start with `__`)"
     if name in CONSTANTS:
