@@ -85,7 +85,7 @@ RESULTS: dict[str, dict[str, Any]] = {
         "caption": STR},
     "grad": {"expression": STR, "point": POINT, "mode": one_of("forward", "reverse", "central"),
              "value": NUMBER, "gradient": VECTOR, "cost": COST, "step": maybe(POINT),
-             "error_estimate": maybe(VECTOR)},
+             "error_estimate": maybe(VECTOR), "warnings": array(STR)},
     "jvp": {"expression": STR, "point": POINT, "mode": one_of("forward"), "tangent": POINT,
             "outputs": array(STR), "value": array(NUMBER), "jvp": array(NUMBER), "cost": COST},
     "jacobian": {"expression": STR, "point": POINT, "outputs": array(STR), "variables": array(STR),

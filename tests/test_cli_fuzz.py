@@ -211,3 +211,39 @@ def test_a_5000_character_sum_names_the_operator_chain_and_a_shorter_one_works()
     result = run("grad", "+".join(["x"] * 2500), "x=1")
     assert result.exit_code == 2 and "each operator of a chain" in result.stderr
     assert json.loads(run("grad", "+".join(["x"] * 400), "x=1", "--json").stdout)["gradient"]["x"] == 400.0
+
+
+def test_central_differences_across_a_pole_say_they_have_not_settled():
+    """1/x at x=1e-7: the default step (6e-6) straddles the pole at 0 and central differences
+    return +2.7e10 where the derivative is -1e14. The number is shown (it is what the method
+    gives) with a warning naming the step; a smooth point gets none."""
+    result = runner.invoke(app, ["grad", "1/x", "x=1e-7", "--mode", "central", "--json"])
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert doc["gradient"]["x"] > 0 > -1e14  # the wrong-signed estimate the warning is about
+    assert len(doc["warnings"]) == 1 and "step 6.06e-06" in doc["warnings"][0]
+    text = runner.invoke(app, ["grad", "1/x", "x=1e-7", "--mode", "central"], env={"COLUMNS": "80"})
+    assert "warning: the error estimate of ∂f/∂x" in text.stdout
+    for expression, point, exact in (("1/x", "x=0.5", -4.0), ("x^3", "x=0", 0.0),
+                                     ("sin(100*x)", "x=0.3", 100 * math.cos(30.0))):
+        doc = json.loads(runner.invoke(app, ["grad", expression, point, "--mode", "central",
+                                             "--json"]).stdout)
+        assert doc["warnings"] == []
+        assert abs(doc["gradient"]["x"] - exact) <= 1e-6 * max(1.0, abs(exact))
+    kink = json.loads(runner.invoke(app, ["grad", "abs(x)", "x=1e-9", "--mode", "central",
+                                          "--json"]).stdout)
+    assert kink["warnings"] and abs(kink["gradient"]["x"] - 1.0) > 0.5
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+@pytest.mark.parametrize("expression", ["sqrt(x)*sqrt(x)", "sqrt(x^2)"])
+def test_a_derivative_that_one_mode_gives_only_by_convention_exits_1(expression, mode):
+    """At x=0 the chain rule meets sqrt'(0) = inf: sqrt(x)*sqrt(x) is 0 by reverse mode and nan
+    by forward mode, sqrt(x^2) the other way round. Neither number is the derivative, so both
+    modes exit 1 saying what each gives; a smooth point is untouched."""
+    result = run("grad", expression, "x=0", "--mode", mode, "--json")
+    assert result.exit_code == 1
+    message = json.loads(result.stdout)["error"]["message"]
+    assert "∂f/∂x" in message and ("nan" in message or "not finite" in message)
+    doc = json.loads(run("grad", expression, "x=2", "--mode", mode, "--json").stdout)
+    assert abs(doc["gradient"]["x"] - 1.0) <= 1e-15  # both are x for x > 0

@@ -62,7 +62,7 @@ def test_the_validator_rejects_what_it_should():
     rule = schema.schema_for("grad")
     good = {"schema": schema.SCHEMA_VERSION, "command": "grad", "expression": "x", "point": {"x": 1.0},
             "mode": "reverse", "value": 1.0, "gradient": {"x": 1.0}, "cost": {"count": 1, "unit": "backward sweep"},
-            "step": None, "error_estimate": None}
+            "step": None, "error_estimate": None, "warnings": []}
     assert problems(good, rule) == []
     for bad in ({**good, "mode": "fd"}, {**good, "wrt": "x"}, {k: v for k, v in good.items() if k != "cost"},
                 {**good, "cost": {"count": 1.5, "unit": "x"}}, {**good, "value": "1"}, {**good, "command": "jvp"},
