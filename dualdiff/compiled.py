@@ -21,9 +21,13 @@ arithmetic goes through the table, with numpy's inf/NaN (``1 / x`` at 0 is
 inf whether the call is the first or the hundredth, never Python's
 ``ZeroDivisionError``). Only a function that cannot be traced at all runs on
 the plain arguments. Integer arguments are promoted to floats, as by every
-transformation; ``None`` and strings inside the arguments are passed through
-and keyed by value, like static arguments; arrays captured by ``f`` (not passed
-to it) are constants of the generated code, as in JAX.
+transformation, and every argument is lifted as the table lifts it (a float32
+array or an ``np.float64`` computes as float64 and a scalar result comes back as
+a Python float: the values are the uncompiled ones, the Python types may not be);
+``None`` and strings inside the arguments are passed through and keyed by value,
+like static arguments. Whatever ``f`` captures instead of taking as an argument
+(an array, a float in a dict or a global) is a constant of the generated code,
+read once at trace time, as in JAX: pass values that change as arguments.
 """
 
 from __future__ import annotations
