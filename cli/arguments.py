@@ -188,7 +188,8 @@ def _parse_problem(arguments: Sequence[str], command: str, default: str | None, 
     if tuple(point) != expression.variables:
         expression = expr.compile(text, variables=tuple(point), share=share)
     outputs = outputs if isinstance(outputs, tuple) else (outputs,)
-    return Problem(text, expression, point, tuple(float(v) for v in outputs))
+    shown = " ".join(text.split())  # a pasted newline or tab is not echoed into titles
+    return Problem(shown, expression, point, tuple(float(v) for v in outputs))
 
 
 def domain_problem(exc: DomainError, point: dict[str, float]) -> NotDefined:
@@ -212,6 +213,8 @@ def variable(variables: Sequence[str], wrt: str | None, option: str = "--wrt") -
     """``wrt`` checked against ``variables``; the first variable when it is None."""
     if wrt is None:
         return variables[0]
+    if not wrt.strip():
+        raise UsageProblem(f"{option} needs a variable name (variables: {', '.join(variables)})")
     if wrt not in variables:
         raise UsageProblem(f"{option} {wrt}: `{wrt}` is not a variable of the expression "
                            f"(variables: {', '.join(variables)})")

@@ -247,3 +247,12 @@ def test_a_derivative_that_one_mode_gives_only_by_convention_exits_1(expression,
     assert "∂f/∂x" in message and ("nan" in message or "not finite" in message)
     doc = json.loads(run("grad", expression, "x=2", "--mode", mode, "--json").stdout)
     assert abs(doc["gradient"]["x"] - 1.0) <= 1e-15  # both are x for x > 0
+
+
+def test_pasted_whitespace_is_not_echoed_and_an_empty_wrt_is_named():
+    result = run("grad", "x*y\n+\tx", "x=1", "y=2", "--json")
+    doc = json.loads(result.stdout)
+    assert result.exit_code == 0 and doc["expression"] == "x*y + x"
+    assert doc["gradient"] == {"x": 3.0, "y": 1.0}
+    error = json_error("derivative", "sin(x)", "x=1", "--wrt", "", "--json")
+    assert error["exit_code"] == 2 and "--wrt needs a variable name" in error["message"]
