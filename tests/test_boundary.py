@@ -284,3 +284,36 @@ def test_custom_primitive_refuses_a_non_elementwise_implementation():
             dd.grad(norm)(np.ones(3))
     finally:
         del dd.REGISTRY["test_norm_refused"]
+
+
+@dd.custom_vjp
+def scaled(x, s):
+    return x * s
+
+
+def _scaled_bwd_unsummed(residuals, g):
+    x, s = residuals
+    return g * s, g * x        # forgets to sum over the axis s was broadcast along
+
+
+def test_custom_rules_returning_a_wrong_shape_are_refused_not_broadcast():
+    """A bwd cotangent or a defjvp tangent of another shape than its input/output came back as a
+    gradient of the wrong shape (grad w.r.t. a scalar was an array); JAX refuses it too."""
+    x = np.array([0.5, -1.0])
+    scaled.defvjp(lambda x, s: (x * s, (x, s)), _scaled_bwd_unsummed)
+    for transform in (dd.grad, dd.jacrev):
+        with pytest.raises(ValueError, match=r"bwd rule of `scaled`.*shape \(2,\).*input 1 of "
+                                             r"shape \(\)"):
+            transform(lambda s: dd.sum(scaled(x, s) ** 2))(2.0)
+    scaled.defvjp(lambda x, s: (x * s, (x, s)),
+                  lambda r, g: (g * r[1], dd.sum(g * r[0])))
+    # d/ds sum((x s)^2) = 2 s sum(x^2) = 2 * 2 * 1.25, a closed form
+    assert dd.grad(lambda s: dd.sum(scaled(x, s) ** 2))(2.0) == pytest.approx(5.0, rel=1e-15)
+
+    @dd.custom_jvp
+    def sq_norm(v):
+        return dd.sum(v * v)
+    sq_norm.defjvp(lambda p, t: (sq_norm(p[0]), 2.0 * p[0] * t[0]))   # the sum forgotten
+    for transform in (dd.grad, dd.jacfwd, dd.jacrev):
+        with pytest.raises(ValueError, match=r"defjvp rule of `sq_norm`.*tangent of shape \(2,\)"):
+            transform(sq_norm)(x)
