@@ -101,9 +101,12 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any],
     return _finish(f(*args), level, batch, has_aux)
 
 
-def jacfwd(f: Callable, argnums: ArgNums = 0, chunk: int | None = None,
-           has_aux: bool = False) -> Callable:
+def jacfwd(f: Callable, argnums: ArgNums = 0, has_aux: bool = False, *,
+           chunk: int | None = None) -> Callable:
     """Jacobian by forward mode: all directions batched in one pass (or ``chunk`` at a time).
+
+    The positional order is JAX's (``jacfwd(f, 0, True)`` means ``has_aux=True``); ``chunk``,
+    which JAX does not have, is keyword-only so such a call cannot silently set it instead.
 
     The Jacobian of an output of shape ``S`` with respect to an input of
     shape ``X`` has shape ``S + X``. With a tuple ``argnums`` the result is a

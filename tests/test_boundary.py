@@ -170,6 +170,20 @@ def test_has_aux_returns_plain_values_in_every_transformation():
     assert type(scalar_aux) is float and f"{scalar_aux:.3f}" == "21.000" and scalar_aux + 1 == 22.0
 
 
+def test_has_aux_in_jaxs_positional_order_and_in_hessian():
+    """``jacfwd(f, 0, True)`` is JAX's ``has_aux=True``; it set dualdiff's ``chunk`` instead and
+    returned the aux's Jacobian as part of the result, silently. ``hessian`` takes has_aux too."""
+    f = lambda x: (dd.sin(x), x ** 2)  # noqa: E731
+    x = np.array([0.1, 0.2])
+    for transform in (dd.jacfwd, dd.jacrev):
+        jac, aux = transform(f, 0, True)(x)
+        np.testing.assert_allclose(jac, np.diag(np.cos(x)), rtol=1e-15)   # closed form
+        np.testing.assert_array_equal(aux, x ** 2)
+    h, aux = dd.hessian(lambda x: (dd.sum(x ** 3), {"n": dd.sum(x)}), 0, True)(np.array([1.0, 2.0]))
+    np.testing.assert_array_equal(h, np.diag([6.0, 12.0]))                 # closed form 6x
+    assert aux == {"n": 3.0} and type(aux["n"]) is float
+
+
 def test_aux_keeps_an_outer_transformations_perturbation():
     def inner(x):
         return dd.grad(lambda y: (y * x, y * x), has_aux=True)(2.0)[1]
