@@ -51,7 +51,12 @@ def check_output(out: Any, transform: str) -> None:
     JAX raises a ``TypeError`` naming what was returned; a zero derivative for
     ``None`` or a string would be a silent wrong answer.
     """
-    leaves, _ = flatten(out)
+    if out is None:
+        raise TypeError(f"{transform}: the function returned {_describe(out)}; it must return "
+                        "a number or an array, or a tuple, list or dict of them")
+    # inside a container a None is an empty subtree, as in JAX (a gradient of {"b": None} is
+    # {"b": None}, so jacfwd(grad(f)) sees one), not a value
+    leaves, _ = flatten(out, none_is_leaf=False)
     if not leaves:
         raise TypeError(f"{transform}: the function returned {out!r}, which holds no value to "
                         "differentiate")
@@ -98,7 +103,7 @@ def input_leaves(args: tuple, nums: tuple[int, ...]) -> tuple[list[tuple[list, C
     """Per differentiated argument its lifted leaves and structure, and all leaves in flat order."""
     trees = []
     for i in nums:
-        leaves, rebuild = flatten(args[i])
+        leaves, rebuild = flatten(args[i], none_is_leaf=args[i] is None)
         trees.append(([lift_argument(x, f"argument {i}") for x in leaves], rebuild))
     return trees, [x for leaves, _ in trees for x in leaves]
 

@@ -612,3 +612,28 @@ def test_jacobians_of_pytree_outputs_nest_outputs_outside_argnums_as_jax():
         assert_close(j["p"][1], np.array([[x[0], 0, 0], [x[1], 0, 0]]), rtol=AD_RTOL)
         assert_close(j["q"][0], np.array([0.0, np.sum(y)]), rtol=AD_RTOL)
         assert_close(j["q"][1], np.full(3, x[1]), rtol=AD_RTOL)
+
+
+def test_none_in_an_argument_pytree_is_an_empty_subtree_as_in_jax():
+    """``{"w": w, "b": None}`` (a layer without bias) was refused as "expected a number, got
+    NoneType"; JAX reads None as an empty subtree and returns it in the gradient's place.
+    Values against the closed form d/dw sum(w²)·s = 2ws, d/ds = sum(w²)."""
+    w, s = np.array([0.5, -1.0]), 2.0
+
+    def loss(p, s):
+        return dd.sum(p["w"] ** 2) * s + (0.0 if p["b"] is None else 1.0)
+    params = {"w": w, "b": None}
+    for transform in (dd.grad, dd.jacfwd, dd.jacrev):
+        g, gs = transform(loss, argnums=(0, 1))(params, s)
+        assert g["b"] is None and gs == pytest.approx(1.25, rel=1e-15)
+        assert_close(g["w"], 2 * w * s, rtol=AD_RTOL)
+    h = dd.hessian(loss)(params, s)
+    assert h["b"] is None and h["w"]["b"] is None
+    assert_close(h["w"]["w"], 2 * s * np.eye(2), rtol=AD_RTOL)
+    out, pullback = dd.vjp(loss, params, s)
+    gp, gs = pullback(1.0)
+    assert gp["b"] is None and gs == pytest.approx(1.25, rel=1e-15)
+    assert dd.jvp(loss, (params, s), ({"w": np.ones(2), "b": None}, 0.0))[1] == pytest.approx(
+        np.sum(2 * w * s), rel=1e-15)
+    with pytest.raises(TypeError, match="without `return`"):
+        dd.grad(lambda p, s: None)(params, s)
