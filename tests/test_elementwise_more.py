@@ -496,3 +496,13 @@ def test_tanh_higher_derivatives_in_the_tail_are_mpmath_not_nan(x):
     for hess in (dd.hessian, lambda f: dd.jacfwd(dd.jacfwd(f)), lambda f: dd.jacrev(dd.grad(f))):
         np.testing.assert_allclose(hess(lambda v: dd.sum(dd.tanh(v)))(points), exact,
                                    rtol=1e-14, atol=1e-300)
+
+
+def test_numpy_positive_is_the_identity_in_every_mode():
+    """np.positive(box) raised NoDerivativeRule although +x works; d/dx positive(x) = 1."""
+    x = np.array([0.3, -2.0, 5.0])
+    np.testing.assert_array_equal(dd.jacfwd(np.positive)(x), np.eye(3))
+    np.testing.assert_array_equal(dd.jacrev(np.positive)(x), np.eye(3))
+    np.testing.assert_array_equal(dd.grad(lambda v: dd.sum(np.positive(v) ** 2))(x), 2 * x)
+    np.testing.assert_array_equal(dd.hessian(lambda v: dd.sum(np.positive(v) ** 3))(x),
+                                  np.diag(6 * x))
