@@ -23,9 +23,13 @@ __all__ = ["jvp", "jacfwd", "derivative", "grad", "value_and_grad", "vjp", "jacr
            "hvp"]
 
 
-def hessian(f: Callable, argnums: ArgNums = 0) -> Callable:
-    """The Hessian by forward over reverse: ``jacfwd(grad(f))``, all directions in one pass."""
-    h = jacfwd(grad(f, argnums), argnums)
+def hessian(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> Callable:
+    """The Hessian by forward over reverse: ``jacfwd(grad(f))``, all directions in one pass.
+
+    Signature and layout as JAX's: with ``has_aux=True`` ``f`` returns ``(loss, aux)`` and the
+    result is ``(hessian, aux)``.
+    """
+    h = jacfwd(grad(f, argnums, has_aux=has_aux), argnums, has_aux=has_aux)
 
     @functools.wraps(f)
     def hess(*args: Any, **kwargs: Any) -> Any:

@@ -51,7 +51,12 @@ def check_output(out: Any, transform: str) -> None:
     JAX raises a ``TypeError`` naming what was returned; a zero derivative for
     ``None`` or a string would be a silent wrong answer.
     """
-    leaves, _ = flatten(out)
+    if out is None:
+        raise TypeError(f"{transform}: the function returned {_describe(out)}; it must return "
+                        "a number or an array, or a tuple, list or dict of them")
+    # inside a container a None is an empty subtree, as in JAX (a gradient of {"b": None} is
+    # {"b": None}, so jacfwd(grad(f)) sees one), not a value
+    leaves, _ = flatten(out, none_is_leaf=False)
     if not leaves:
         raise TypeError(f"{transform}: the function returned {out!r}, which holds no value to "
                         "differentiate")
@@ -98,7 +103,7 @@ def input_leaves(args: tuple, nums: tuple[int, ...]) -> tuple[list[tuple[list, C
     """Per differentiated argument its lifted leaves and structure, and all leaves in flat order."""
     trees = []
     for i in nums:
-        leaves, rebuild = flatten(args[i])
+        leaves, rebuild = flatten(args[i], none_is_leaf=args[i] is None)
         trees.append(([lift_argument(x, f"argument {i}") for x in leaves], rebuild))
     return trees, [x for leaves, _ in trees for x in leaves]
 
@@ -115,14 +120,21 @@ def with_leaves(args: tuple, nums: tuple[int, ...], trees: list, new_leaves: lis
 
 def assemble(jac: Callable[[int, int], Any], out_leaves: list, out_rebuild: Callable,
              trees: list, single: bool) -> Any:
-    """JAX's layout: per argument, the output structure holding the input structure of Jacobians."""
-    results, flat_index = [], 0
+    """JAX's layout: the output structure, each leaf holding (per argument) the input structure.
+
+    With a tuple ``argnums`` every output leaf becomes a tuple over the arguments, so a
+    Hessian block ``H[i][j]`` is ``∂²f/∂x_i∂x_j`` with shape ``x_i.shape + x_j.shape``, as
+    in JAX; putting the arguments outermost would silently transpose the off-diagonal blocks.
+    """
+    groups, flat_index = [], 0
     for leaves, rebuild in trees:
-        ks = range(flat_index, flat_index + len(leaves))
+        groups.append((range(flat_index, flat_index + len(leaves)), rebuild))
         flat_index += len(leaves)
-        results.append(out_rebuild([rebuild([jac(o, k) for k in ks])
-                                    for o in range(len(out_leaves))]))
-    return results[0] if single else tuple(results)
+
+    def per_output(o: int) -> Any:
+        per_arg = [rebuild([jac(o, k) for k in ks]) for ks, rebuild in groups]
+        return per_arg[0] if single else tuple(per_arg)
+    return out_rebuild([per_output(o) for o in range(len(out_leaves))])
 
 
 def zeros(shape: tuple, batch: int | None = None) -> Any:

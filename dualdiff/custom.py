@@ -150,6 +150,12 @@ class custom_jvp(_Rule):
         if not isinstance(result, (tuple, list)) or len(result) != 2:
             raise TypeError(f"the defjvp rule of `{self.__name__}` must return "
                             "(primal_out, tangent_out)")
+        # a tangent of another shape would be broadcast or reshaped downstream into a silently
+        # wrong derivative (JAX refuses it the same way)
+        if shape(result[1]) != shape(result[0]):
+            raise ValueError(f"the defjvp rule of `{self.__name__}` returned a tangent of shape "
+                             f"{shape(result[1])} for a primal output of shape {shape(result[0])}; "
+                             "the tangent must have the output's shape")
         return result[1]
 
     def _jvp(self, tangents, out, args, params, batched):
@@ -207,6 +213,15 @@ class custom_vjp(_Rule):
         if len(leaves) != len(args):
             raise TypeError(f"the bwd rule of `{self.__name__}` returned {len(leaves)} "
                             f"cotangents for {len(args)} differentiable inputs")
+        for k, (c, a) in enumerate(zip(leaves, args)):
+            if c is not None and shape(c) != shape(a):
+                # a cotangent of another shape would become a gradient of the wrong shape
+                # (or be reshaped into wrong numbers); JAX refuses it the same way
+                raise ValueError(
+                    f"the bwd rule of `{self.__name__}` returned a cotangent of shape "
+                    f"{shape(c)} for differentiable input {k} of shape {shape(a)}; each "
+                    "cotangent must have its input's shape (sum over the axes the input was "
+                    "broadcast along)")
         return [_zero_like(a) if c is None else c for c, a in zip(leaves, args)]
 
 

@@ -24,7 +24,7 @@ from .tree import flatten
 
 def _split_output(out: Any, level: int, batch: int | None = None) -> tuple[Any, Any]:
     """(value, tangent) pytrees of an output; leaves not carrying ``level`` get a zero tangent."""
-    leaves, rebuild = flatten(out)
+    leaves, rebuild = flatten(out, none_is_leaf=False)
     values, tangents = [], []
     for leaf in leaves:
         if isinstance(leaf, Dual) and leaf._level == level:
@@ -81,8 +81,8 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any],
     args = []
     batch = None
     for i, (p, t) in enumerate(zip(primals, tangents)):
-        p_leaves, rebuild = flatten(p)
-        t_leaves, _ = flatten(t)
+        p_leaves, rebuild = flatten(p, none_is_leaf=p is None)
+        t_leaves, _ = flatten(t, none_is_leaf=t is None)
         if len(p_leaves) != len(t_leaves):
             raise ValueError(f"tangent {i} does not have the structure of primal {i}")
         duals = []
@@ -101,9 +101,12 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any],
     return _finish(f(*args), level, batch, has_aux)
 
 
-def jacfwd(f: Callable, argnums: ArgNums = 0, chunk: int | None = None,
-           has_aux: bool = False) -> Callable:
+def jacfwd(f: Callable, argnums: ArgNums = 0, has_aux: bool = False, *,
+           chunk: int | None = None) -> Callable:
     """Jacobian by forward mode: all directions batched in one pass (or ``chunk`` at a time).
+
+    The positional order is JAX's (``jacfwd(f, 0, True)`` means ``has_aux=True``); ``chunk``,
+    which JAX does not have, is keyword-only so such a call cannot silently set it instead.
 
     The Jacobian of an output of shape ``S`` with respect to an input of
     shape ``X`` has shape ``S + X``. With a tuple ``argnums`` the result is a
@@ -147,8 +150,8 @@ def jacfwd(f: Callable, argnums: ArgNums = 0, chunk: int | None = None,
                 aux = strip_level(aux, _own(level))
             check_output(out, "jacfwd")
             out_values, tangents = _split_output(out, level, stop - start)
-            pieces.append(flatten(tangents)[0])
-        out_leaves, out_rebuild = flatten(out_values)
+            pieces.append(flatten(tangents, none_is_leaf=False)[0])
+        out_leaves, out_rebuild = flatten(out_values, none_is_leaf=False)
 
         def jac(o: int, k: int) -> Any:
             parts = [piece[o] for piece in pieces]

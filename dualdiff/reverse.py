@@ -32,7 +32,7 @@ def _record(tape: Tape, args: tuple, nums: tuple[int, ...]) -> tuple[list, dict]
     call = list(args)
     leaves = {}
     for i in nums:
-        items, rebuild = flatten(args[i])
+        items, rebuild = flatten(args[i], none_is_leaf=args[i] is None)
         vars_ = [tape.leaf(lift_argument(v, f"argument {i}")) for v in items]
         leaves[i] = (vars_, rebuild)
         call[i] = rebuild(vars_)
@@ -229,11 +229,11 @@ def _vjp(f: Callable, primals: tuple, has_aux: bool, kwargs: dict, transform: st
         out, aux = split_aux(out, transform)
         aux = strip_level(aux, _own(tape))
     check_output(out, transform)
-    out_leaves, rebuild = flatten(out)
+    out_leaves, rebuild = flatten(out, none_is_leaf=False)
     value = rebuild([_value_of(o, tape) for o in out_leaves])
 
     def vjp_fn(cotangent: Any) -> tuple:
-        ct_leaves, _ = flatten(cotangent)
+        ct_leaves, _ = flatten(cotangent, none_is_leaf=False)
         if len(ct_leaves) != len(out_leaves):
             raise ValueError("the cotangent must have the structure of the output")
         seeds: dict[int, Any] = {}
@@ -284,7 +284,7 @@ def jacrev(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> Callable
 
         result = _vjp(g, tuple(flat), has_aux, {}, "jacrev")
         out, pullback = result[0], result[1]
-        out_leaves, out_rebuild = flatten(out)
+        out_leaves, out_rebuild = flatten(out, none_is_leaf=False)
         sizes = [math.prod(shape(leaf)) for leaf in out_leaves]
         total = sum(sizes)
         offsets = np.cumsum([0] + sizes)

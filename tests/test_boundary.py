@@ -170,6 +170,20 @@ def test_has_aux_returns_plain_values_in_every_transformation():
     assert type(scalar_aux) is float and f"{scalar_aux:.3f}" == "21.000" and scalar_aux + 1 == 22.0
 
 
+def test_has_aux_in_jaxs_positional_order_and_in_hessian():
+    """``jacfwd(f, 0, True)`` is JAX's ``has_aux=True``; it set dualdiff's ``chunk`` instead and
+    returned the aux's Jacobian as part of the result, silently. ``hessian`` takes has_aux too."""
+    f = lambda x: (dd.sin(x), x ** 2)  # noqa: E731
+    x = np.array([0.1, 0.2])
+    for transform in (dd.jacfwd, dd.jacrev):
+        jac, aux = transform(f, 0, True)(x)
+        np.testing.assert_allclose(jac, np.diag(np.cos(x)), rtol=1e-15)   # closed form
+        np.testing.assert_array_equal(aux, x ** 2)
+    h, aux = dd.hessian(lambda x: (dd.sum(x ** 3), {"n": dd.sum(x)}), 0, True)(np.array([1.0, 2.0]))
+    np.testing.assert_array_equal(h, np.diag([6.0, 12.0]))                 # closed form 6x
+    assert aux == {"n": 3.0} and type(aux["n"]) is float
+
+
 def test_aux_keeps_an_outer_transformations_perturbation():
     def inner(x):
         return dd.grad(lambda y: (y * x, y * x), has_aux=True)(2.0)[1]
@@ -284,3 +298,36 @@ def test_custom_primitive_refuses_a_non_elementwise_implementation():
             dd.grad(norm)(np.ones(3))
     finally:
         del dd.REGISTRY["test_norm_refused"]
+
+
+@dd.custom_vjp
+def scaled(x, s):
+    return x * s
+
+
+def _scaled_bwd_unsummed(residuals, g):
+    x, s = residuals
+    return g * s, g * x        # forgets to sum over the axis s was broadcast along
+
+
+def test_custom_rules_returning_a_wrong_shape_are_refused_not_broadcast():
+    """A bwd cotangent or a defjvp tangent of another shape than its input/output came back as a
+    gradient of the wrong shape (grad w.r.t. a scalar was an array); JAX refuses it too."""
+    x = np.array([0.5, -1.0])
+    scaled.defvjp(lambda x, s: (x * s, (x, s)), _scaled_bwd_unsummed)
+    for transform in (dd.grad, dd.jacrev):
+        with pytest.raises(ValueError, match=r"bwd rule of `scaled`.*shape \(2,\).*input 1 of "
+                                             r"shape \(\)"):
+            transform(lambda s: dd.sum(scaled(x, s) ** 2))(2.0)
+    scaled.defvjp(lambda x, s: (x * s, (x, s)),
+                  lambda r, g: (g * r[1], dd.sum(g * r[0])))
+    # d/ds sum((x s)^2) = 2 s sum(x^2) = 2 * 2 * 1.25, a closed form
+    assert dd.grad(lambda s: dd.sum(scaled(x, s) ** 2))(2.0) == pytest.approx(5.0, rel=1e-15)
+
+    @dd.custom_jvp
+    def sq_norm(v):
+        return dd.sum(v * v)
+    sq_norm.defjvp(lambda p, t: (sq_norm(p[0]), 2.0 * p[0] * t[0]))   # the sum forgotten
+    for transform in (dd.grad, dd.jacfwd, dd.jacrev):
+        with pytest.raises(ValueError, match=r"defjvp rule of `sq_norm`.*tangent of shape \(2,\)"):
+            transform(sq_norm)(x)

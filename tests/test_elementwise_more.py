@@ -477,3 +477,32 @@ def test_real_imag_conj_angle_on_real_values():
     np.testing.assert_array_equal(dd.grad(f)(x), 2 * x)
     np.testing.assert_array_equal(dd.jacfwd(np.conj)(x), np.eye(4))
     assert dd.hessian(lambda v: np.real(v) ** 3)(2.0) == 12.0
+
+
+@pytest.mark.parametrize("x", [-1e4, -800.0, -356.0, 300.0, 356.0, 800.0])
+def test_tanh_higher_derivatives_in_the_tail_are_mpmath_not_nan(x):
+    """tanh'' was NaN where cosh overflows (|x| ≳ 355): 1/cosh² differentiated divides inf by
+    inf. mpmath: tanh' = sech², tanh'' = -2 tanh sech², tanh''' = sech²(4 tanh² - 2 sech²), all
+    below 1e-260 here (0 once they underflow)."""
+    sech2 = mp.sech(mp.mpf(x)) ** 2
+    t = mp.tanh(mp.mpf(x))
+    expected = [float(sech2), float(-2 * t * sech2), float(sech2 * (4 * t * t - 2 * sech2))]
+    for order, value in zip((1, 2, 3), expected):
+        got = dd.derivative(dd.tanh, order)(x)
+        assert math.isfinite(got) and abs(got - value) <= 1e-15 * abs(value) + 1e-300
+    # a batched Hessian: a NaN partial used to spread to every direction (forward over forward)
+    points = np.array([x, 0.5, -2.0])
+    exact = np.diag([float(-2 * mp.tanh(p) * mp.sech(p) ** 2) for p in map(mp.mpf, points)])
+    for hess in (dd.hessian, lambda f: dd.jacfwd(dd.jacfwd(f)), lambda f: dd.jacrev(dd.grad(f))):
+        np.testing.assert_allclose(hess(lambda v: dd.sum(dd.tanh(v)))(points), exact,
+                                   rtol=1e-14, atol=1e-300)
+
+
+def test_numpy_positive_is_the_identity_in_every_mode():
+    """np.positive(box) raised NoDerivativeRule although +x works; d/dx positive(x) = 1."""
+    x = np.array([0.3, -2.0, 5.0])
+    np.testing.assert_array_equal(dd.jacfwd(np.positive)(x), np.eye(3))
+    np.testing.assert_array_equal(dd.jacrev(np.positive)(x), np.eye(3))
+    np.testing.assert_array_equal(dd.grad(lambda v: dd.sum(np.positive(v) ** 2))(x), 2 * x)
+    np.testing.assert_array_equal(dd.hessian(lambda v: dd.sum(np.positive(v) ** 3))(x),
+                                  np.diag(6 * x))

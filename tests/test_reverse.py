@@ -582,3 +582,58 @@ def test_repeated_grad_calls_do_not_grow_memory():
     finally:
         tracemalloc.stop()
     assert after - before < 4096, f"memory grew by {after - before} bytes over 50 grad calls"
+
+
+def test_jacobians_of_pytree_outputs_nest_outputs_outside_argnums_as_jax():
+    """JAX's layout for a tuple ``argnums``: each output leaf holds a tuple over the arguments.
+
+    The off-diagonal Hessian block ``H[0][1]`` is ∂²f/∂a∂b with shape a.shape + b.shape; it was
+    returned transposed (b.shape + a.shape). Checked against a closed form.
+    """
+    a, b = np.array([[0.3], [0.5], [-0.4]]), np.array([[0.2, 0.9, -0.7, 1.1]])
+
+    def f(a, b):
+        return dd.sum(a * a * b)          # ∂²f/∂a_i∂b_j = 2 a_i (all b broadcast over a)
+    h = dd.hessian(f, argnums=(0, 1))(a, b)
+    assert [[blk.shape for blk in row] for row in h] == [[(3, 1, 3, 1), (3, 1, 1, 4)],
+                                                         [(1, 4, 3, 1), (1, 4, 1, 4)]]
+    expected_ab = np.zeros((3, 1, 1, 4))
+    expected_ab[:, 0, 0, :] = 2 * a
+    assert_close(h[0][1], expected_ab, rtol=AD_RTOL)
+    assert_close(h[1][0], np.transpose(expected_ab, (2, 3, 0, 1)), rtol=AD_RTOL)
+    x, y = np.array([0.3, -0.8]), np.array([1.2, 0.4, 2.0])
+
+    def g(x, y):
+        return {"p": x * y[0], "q": dd.sum(y) * x[1]}
+    for jac in (dd.jacfwd, dd.jacrev):
+        j = jac(g, argnums=(0, 1))(x, y)
+        assert set(j) == {"p", "q"}
+        assert_close(j["p"][0], np.diag([y[0], y[0]]), rtol=AD_RTOL)
+        assert_close(j["p"][1], np.array([[x[0], 0, 0], [x[1], 0, 0]]), rtol=AD_RTOL)
+        assert_close(j["q"][0], np.array([0.0, np.sum(y)]), rtol=AD_RTOL)
+        assert_close(j["q"][1], np.full(3, x[1]), rtol=AD_RTOL)
+
+
+def test_none_in_an_argument_pytree_is_an_empty_subtree_as_in_jax():
+    """``{"w": w, "b": None}`` (a layer without bias) was refused as "expected a number, got
+    NoneType"; JAX reads None as an empty subtree and returns it in the gradient's place.
+    Values against the closed form d/dw sum(w²)·s = 2ws, d/ds = sum(w²)."""
+    w, s = np.array([0.5, -1.0]), 2.0
+
+    def loss(p, s):
+        return dd.sum(p["w"] ** 2) * s + (0.0 if p["b"] is None else 1.0)
+    params = {"w": w, "b": None}
+    for transform in (dd.grad, dd.jacfwd, dd.jacrev):
+        g, gs = transform(loss, argnums=(0, 1))(params, s)
+        assert g["b"] is None and gs == pytest.approx(1.25, rel=1e-15)
+        assert_close(g["w"], 2 * w * s, rtol=AD_RTOL)
+    h = dd.hessian(loss)(params, s)
+    assert h["b"] is None and h["w"]["b"] is None
+    assert_close(h["w"]["w"], 2 * s * np.eye(2), rtol=AD_RTOL)
+    out, pullback = dd.vjp(loss, params, s)
+    gp, gs = pullback(1.0)
+    assert gp["b"] is None and gs == pytest.approx(1.25, rel=1e-15)
+    assert dd.jvp(loss, (params, s), ({"w": np.ones(2), "b": None}, 0.0))[1] == pytest.approx(
+        np.sum(2 * w * s), rel=1e-15)
+    with pytest.raises(TypeError, match="without `return`"):
+        dd.grad(lambda p, s: None)(params, s)

@@ -397,3 +397,19 @@ def test_methods():
     same(d.repeat(2), A.repeat(2))
     same(d.repeat([1, 2, 0], axis=0), A.repeat([1, 2, 0], axis=0))
     check_modes(lambda v: v.repeat(2, axis=1).flatten(), A)
+
+
+def test_indexing_a_scalar_value_adds_axes_as_numpy():
+    """``x[None]`` of a 0-d value has shape (1,) as in numpy; it raised "'float' object is not
+    subscriptable" because a scalar box holds a Python float. Checked against finite
+    differences in every mode (check_modes)."""
+    for index in (None, (None, None), (Ellipsis, None), ()):
+        same(dd.primal(dd.getitem(dd.Dual(1.5, 1.0), index)), np.asarray(1.5)[index])
+    check_modes(lambda v: dd.getitem(v, None) * v, 1.5)
+    check_modes(lambda v: dd.sin(dd.getitem(v, (None, None)) * np.arange(1.0, 4.0)), -0.7)
+    check_modes(lambda v: np.squeeze(dd.getitem(v, (Ellipsis, None))) ** 3, 0.4)
+    # as users write it, on the scalar a transformation passes in: d/dx sum(sin(x * [1,2,3])) at -0.7
+    expected = np.sum(np.arange(1.0, 4.0) * np.cos(-0.7 * np.arange(1.0, 4.0)))
+    for transform in (dd.grad, dd.jacfwd, dd.jacrev):
+        got = transform(lambda x: np.sum(np.sin(x[None] * np.arange(1.0, 4.0))))(-0.7)
+        assert abs(got - expected) <= 1e-14

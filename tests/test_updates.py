@@ -122,3 +122,20 @@ def test_value_shapes_that_do_not_fit_are_refused_like_numpy():
         dd.at(X)[7].set(1.0)
     with pytest.raises(IndexError):
         dd.at(X)[np.array([0.5])].set(1.0)
+
+
+@pytest.mark.parametrize("op, ufunc", [("divide", np.divide), ("power", np.power)])
+def test_divide_and_power_apply_every_write_like_ufunc_at(op, ufunc):
+    """JAX's x.at[idx].divide/.power were missing (AttributeError); values against
+    np.divide.at / np.power.at, derivatives against finite differences (check_modes)."""
+    x = np.array([0.8, 1.7, 2.5, 4.1, 0.6])
+    for index, v in [((np.array([1, 3]),), np.array([1.5, 0.7])),
+                     ((np.array([2, 2, 0]),), np.array([1.5, -2.0, 0.9])),
+                     ((slice(1, 3),), np.array([1.2, 2.0])),
+                     ((x > 1.0,), 1.3)]:
+        want = x.copy()
+        ufunc.at(want, index, np.broadcast_to(v, want[index].shape))
+        np.testing.assert_allclose(getattr(dd.at(x)[index], op)(v), want, rtol=1e-15)
+        np.testing.assert_allclose(getattr(dd.Dual(x, np.ones(5)).at[index], op)(v).value, want,
+                                   rtol=1e-15)
+        check_modes(lambda a, b: getattr(dd.at(a)[index], op)(b), x, v)

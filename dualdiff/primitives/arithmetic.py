@@ -118,8 +118,9 @@ degrees = rad2deg
 
 conj = elementwise("conj", np.conjugate, lambda out, x: 1.0,
                    scalar_impl=lambda x: x,
-                   doc="1 (the conjugate of a real number is itself; numpy.conjugate is the "
-                       "same entry)", domain=_R, numpy=[np.conjugate])
+                   doc="1 (the conjugate of a real number is itself; numpy.conjugate and "
+                       "numpy.positive, also the identity on reals, are the same entry)",
+                   domain=_R, numpy=[np.conjugate, np.positive])
 conjugate = conj
 
 

@@ -139,10 +139,36 @@ sinh = elementwise("sinh", np.sinh, lambda out, x: cosh(x), scalar_impl=math.sin
                    doc="cosh(x)", domain=_R, numpy=[np.sinh])
 cosh = elementwise("cosh", np.cosh, lambda out, x: sinh(x), scalar_impl=math.cosh,
                    doc="sinh(x)", domain=_R, numpy=[np.cosh])
-tanh = elementwise("tanh", np.tanh, lambda out, x: div(1.0, square(cosh(x))),
+_TANH_TAIL_FROM = 300.0
+
+
+def _tanh_dx(out, x):
+    """sech²(x) as 1/cosh²(x), and as its asymptote 4·exp(-2|x|) for |x| ≥ 300.
+
+    1/cosh² is accurate everywhere (1 - tanh² cancels to 0 for |x| ≳ 19), but its own
+    derivative divides an overflowing cosh by an overflowing cosh² beyond |x| ≈ 355, so tanh''
+    was NaN there (and in a batched Hessian NaN in every direction) where it is 0. The
+    asymptote is exact to rounding from 300 on (relative error 2·e^(-600)) and its derivatives
+    underflow to 0 as the true ones do. Symbolic arguments get the formula.
+    """
+    px = known_primal(x)
+    if px is None or (type(px) is float and abs(px) < _TANH_TAIL_FROM):
+        return div(1.0, square(cosh(x)))
+    if type(px) is float:
+        return 4.0 * exp(-2.0 * abs(x))
+    tail = np.abs(px) >= _TANH_TAIL_FROM
+    if not tail.any():
+        return div(1.0, square(cosh(x)))
+    near = where(tail, 0.0, x)  # the formula never sees the overflowing arguments
+    return where(tail, 4.0 * exp(-2.0 * abs(x)), div(1.0, square(cosh(near))))
+
+
+tanh = elementwise("tanh", np.tanh, _tanh_dx,
                    scalar_impl=math.tanh,
-                   doc="1/cosh²(x) (not 1 - tanh², which cancels to 0 for |x| ≳ 19)",
-                   domain=_R, edges=[(10.0,), (-40.0,)], numpy=[np.tanh])
+                   doc="1/cosh²(x) (not 1 - tanh², which cancels to 0 for |x| ≳ 19); "
+                       "4·exp(-2|x|) for |x| ≥ 300, so higher derivatives are 0, not NaN, "
+                       "where cosh overflows",
+                   domain=_R, edges=[(10.0,), (-40.0,), (800.0,), (-1e4,)], numpy=[np.tanh])
 arcsinh = elementwise("arcsinh", np.arcsinh, lambda out, x: div(1.0, sqrt(x * x + 1.0)),
                       scalar_impl=math.asinh, doc="1/√(x²+1)", domain=_R, numpy=[np.arcsinh])
 arccosh = elementwise("arccosh", np.arccosh, lambda out, x: div(1.0, sqrt((x - 1.0) * (x + 1.0))),

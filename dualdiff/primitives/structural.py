@@ -212,7 +212,8 @@ def getitem(x: Any, idx: Any) -> Any:
 
 
 def _getitem_impl(x, index, shape):
-    out = x[index]
+    # a 0-d value is a Python float, which cannot be indexed; numpy allows x[None], x[...]
+    out = (x if isinstance(x, np.ndarray) else np.asarray(x))[index]
     return float(out) if type(out) is not np.ndarray else out
 
 

@@ -12,8 +12,8 @@ is the idiom for a right-hand side assembled from pieces::
     dy = dd.at(dy)[1:].set(-y[:2])
 
 Repeated indices (integer arrays naming a position twice): ``set`` keeps the
-last write, as ``x[idx] = v`` does in numpy; ``add``, ``multiply``, ``min`` and
-``max`` apply every write, as ``np.add.at`` and friends do (unlike
+last write, as ``x[idx] = v`` does in numpy; ``add``, ``multiply``, ``divide``, ``power``,
+``min`` and ``max`` apply every write, as ``np.add.at`` and friends (and JAX) do (unlike
 ``x[idx] += v``, which applies one; ``add`` sums the writes to a position before adding them,
 so its last bit may differ from ``np.add.at``'s running sum). ``min``/``max`` split the
 derivative at a tie between the old and the new value 0.5/0.5, as ``dd.minimum``/``dd.maximum``.
@@ -65,6 +65,16 @@ class IndexUpdate:
         """``x`` with ``x[index]`` multiplied by ``values`` (every repeated write applies)."""
         return _update(self.x, self.index, values, "multiply")
 
+    def divide(self, values: Any) -> Any:
+        """``x`` with ``x[index]`` divided by ``values`` (every repeated write applies, as in
+        ``np.divide.at`` and JAX's ``x.at[idx].divide``)."""
+        return _update(self.x, self.index, values, "divide")
+
+    def power(self, values: Any) -> Any:
+        """``x`` with ``x[index]`` raised to ``values`` (every repeated write applies, as in
+        ``np.power.at`` and JAX's ``x.at[idx].power``)."""
+        return _update(self.x, self.index, values, "power")
+
     def min(self, values: Any) -> Any:  # noqa: A003  (JAX's name)
         """``x`` with ``x[index]`` replaced by ``minimum(x[index], values)``, write by write."""
         return _update(self.x, self.index, values, "min")
@@ -91,7 +101,8 @@ class At:
 
 def at(x: Any) -> At:
     """Functional updates of ``x`` (a box or a plain array): ``at(x)[idx].set(v)`` returns a
-    new value; ``.add``, ``.multiply``, ``.min``, ``.max`` and ``.get`` likewise."""
+    new value; ``.add``, ``.multiply``, ``.divide``, ``.power``, ``.min``, ``.max`` and ``.get``
+    likewise."""
     return At(as_value(x))
 
 
@@ -158,6 +169,10 @@ def _unique_update(x: Any, index: tuple, v: Any, op: str, s: tuple) -> Any:
         return where(mask, scatter_add(v, index, s), x)
     if op == "multiply":
         return x * where(mask, scatter_add(v, index, s), 1.0)
+    if op == "divide":  # x / 1 and x ** 1 are exact where nothing is written
+        return x / where(mask, scatter_add(v, index, s), 1.0)
+    if op == "power":
+        return x ** where(mask, scatter_add(v, index, s), 1.0)
     pick = minimum if op == "min" else maximum
     return where(mask, scatter_add(pick(getitem(x, index), v), index, s), x)
 
