@@ -201,6 +201,10 @@ def domain_problem(exc: DomainError, point: dict[str, float]) -> NotDefined:
 
 def parse_direction(assignments: Sequence[str], problem: Problem, option: str) -> dict[str, float]:
     """``NAME=VALUE`` arguments of an option (``--tangent``) for variables of ``problem``."""
+    for assignment in assignments:
+        if assignment.startswith("--"):
+            raise UsageProblem(f"{option} needs NAME=VALUE, but it is followed by the option "
+                               f"{assignment}: write {option} NAME=VALUE {assignment}")
     direction = parse_point(assignments)
     for name in direction:
         if name not in problem.point:

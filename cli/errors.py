@@ -197,9 +197,16 @@ def reported(command: F, name: str | None = None) -> F:
         except Exception as exc:  # this is the one place that maps them all
             if _is_framework_exit(exc):
                 raise
-            raise _exit(report(exc, label, bool(kwargs.get("as_json")))) from None
+            raise _exit(report(exc, label, _wants_json(kwargs))) from None
 
     return run  # type: ignore[return-value]
+
+
+def _wants_json(kwargs: dict[str, Any]) -> bool:
+    """``--json`` was given, as the flag or swallowed as the value of a repeated option
+    (``--tangent --json``): either way the error should be JSON."""
+    return bool(kwargs.get("as_json")) or any(
+        isinstance(value, (list, tuple)) and "--json" in value for value in kwargs.values())
 
 
 def _is_framework_exit(exc: Exception) -> bool:

@@ -256,3 +256,11 @@ def test_pasted_whitespace_is_not_echoed_and_an_empty_wrt_is_named():
     assert doc["gradient"] == {"x": 3.0, "y": 1.0}
     error = json_error("derivative", "sin(x)", "x=1", "--wrt", "", "--json")
     assert error["exit_code"] == 2 and "--wrt needs a variable name" in error["message"]
+
+
+def test_an_option_swallowed_as_a_tangent_is_named_and_json_is_kept():
+    error = json_error("jvp", "x*y", "x=1", "y=2", "--tangent", "--json")
+    assert error["exit_code"] == 2 and error["kind"] == "usage"
+    assert "--tangent needs NAME=VALUE" in error["message"] and "--json" in error["message"]
+    doc = json.loads(run("jvp", "x*y", "x=1", "y=2", "--tangent", "x=1", "--json").stdout)
+    assert doc["jvp"] == [2.0]
