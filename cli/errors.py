@@ -204,9 +204,11 @@ def reported(command: F, name: str | None = None) -> F:
 
 def _wants_json(kwargs: dict[str, Any]) -> bool:
     """``--json`` was given, as the flag or swallowed as the value of a repeated option
-    (``--tangent --json``): either way the error should be JSON."""
+    (``--tangent --json``): either way the error should be JSON. The positional ``arguments``
+    do not count: a ``--json`` there came after ``--``, which ends the options."""
     return bool(kwargs.get("as_json")) or any(
-        isinstance(value, (list, tuple)) and "--json" in value for value in kwargs.values())
+        isinstance(value, (list, tuple)) and "--json" in value
+        for key, value in kwargs.items() if key != "arguments")
 
 
 def _is_framework_exit(exc: Exception) -> bool:
