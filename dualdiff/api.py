@@ -17,7 +17,7 @@ from typing import Any, Callable, Sequence
 
 from .arguments import ArgNums
 from .forward import derivative, jacfwd, jvp
-from .reverse import grad, jacrev, value_and_grad, vjp
+from .reverse import NonScalarOutput, grad, jacrev, value_and_grad, vjp
 
 __all__ = ["jvp", "jacfwd", "derivative", "grad", "value_and_grad", "vjp", "jacrev", "hessian",
            "hvp"]
@@ -26,10 +26,22 @@ __all__ = ["jvp", "jacfwd", "derivative", "grad", "value_and_grad", "vjp", "jacr
 def hessian(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> Callable:
     """The Hessian by forward over reverse: ``jacfwd(grad(f))``, all directions in one pass.
 
-    Signature and layout as JAX's: with ``has_aux=True`` ``f`` returns ``(loss, aux)`` and the
-    result is ``(hessian, aux)``.
+    Signature and layout as JAX's (``jacfwd(jacrev(f))``): an output that is not a scalar (an
+    array, a tuple or dict of them) gives one Hessian per output entry, of shape
+    ``out.shape + in.shape + in.shape``; with ``has_aux=True`` ``f`` returns ``(loss, aux)`` and
+    the result is ``(hessian, aux)``. A scalar output goes through ``grad`` (its fast path);
+    grad refuses any other output before differentiating, and then ``jacrev`` takes over.
     """
-    h = jacfwd(grad(f, argnums, has_aux=has_aux), argnums, has_aux=has_aux)
+    g = grad(f, argnums, has_aux=has_aux)
+    j = jacrev(f, argnums, has_aux=has_aux)
+
+    def first(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return g(*args, **kwargs)
+        except NonScalarOutput:
+            return j(*args, **kwargs)
+
+    h = jacfwd(first, argnums, has_aux=has_aux)
 
     @functools.wraps(f)
     def hess(*args: Any, **kwargs: Any) -> Any:

@@ -132,7 +132,11 @@ class custom_jvp(_Rule):
         self.jvp_rule: Callable | None = None
 
     def defjvp(self, rule: Callable) -> Callable:
-        """Set ``rule(primals, tangents) -> (primal_out, tangent_out)``; returns ``rule``."""
+        """Set ``rule(primals, tangents) -> (primal_out, tangent_out)``; returns ``rule``.
+
+        With ``nondiff_argnums`` the rule is ``rule(*nondiff_args, primals, tangents)`` and
+        ``primals``/``tangents`` hold the other arguments only, in order (JAX's signature).
+        """
         self.jvp_rule = rule
         return rule
 
@@ -140,13 +144,12 @@ class custom_jvp(_Rule):
         if self.jvp_rule is None:
             raise TypeError(f"custom_jvp function `{self.__name__}` has no rule: decorate one "
                             f"with @{self.__name__}.defjvp")
-        static = dict(params["static"])
+        # JAX's signature: the nondiff arguments first, then primals and tangents of the
+        # differentiated arguments only, so the two tuples always have the same length
+        nondiff = [value for _, value in params["static"]]
         diff_primals = tuple(params["rebuild"](list(primals)))
         diff_tangents = tuple(params["rebuild"](list(tangents)))
-        full = list(diff_primals)
-        for i, value in sorted(static.items()):
-            full.insert(i, value)
-        result = self.jvp_rule(tuple(full), diff_tangents)
+        result = self.jvp_rule(*nondiff, diff_primals, diff_tangents)
         if not isinstance(result, (tuple, list)) or len(result) != 2:
             raise TypeError(f"the defjvp rule of `{self.__name__}` must return "
                             "(primal_out, tangent_out)")
@@ -187,7 +190,11 @@ class custom_vjp(_Rule):
         self.bwd: Callable | None = None
 
     def defvjp(self, fwd: Callable, bwd: Callable) -> None:
-        """``fwd(*primals) -> (out, residuals)``, ``bwd(residuals, g) -> tuple of cotangents``."""
+        """``fwd(*primals) -> (out, residuals)``, ``bwd(residuals, g) -> tuple of cotangents``.
+
+        With ``nondiff_argnums`` (JAX's signature): ``fwd`` takes every argument in order, and
+        ``bwd(*nondiff_args, residuals, g)`` returns one cotangent per differentiated argument.
+        """
         self.fwd, self.bwd = fwd, bwd
 
     def _jvp(self, tangents, out, args, params, batched):
@@ -202,14 +209,13 @@ class custom_vjp(_Rule):
             raise TypeError(f"custom_vjp function `{self.__name__}` has no rule: call "
                             f"{self.__name__}.defvjp(fwd, bwd)")
         full = self._arguments(args, params)
-        static = dict(params["static"])
+        nondiff = [value for _, value in params["static"]]
         _, residuals = self.fwd(*full)
-        cots = self.bwd(residuals, g)
+        cots = self.bwd(*nondiff, residuals, g)
         if not isinstance(cots, (tuple, list)):
             raise TypeError(f"the bwd rule of `{self.__name__}` must return a tuple with one "
-                            "cotangent per positional argument")
-        diff = [c for i, c in enumerate(cots) if i not in static]
-        leaves, _ = flatten(tuple(diff))
+                            "cotangent per differentiated positional argument")
+        leaves, _ = flatten(tuple(cots))
         if len(leaves) != len(args):
             raise TypeError(f"the bwd rule of `{self.__name__}` returned {len(leaves)} "
                             f"cotangents for {len(args)} differentiable inputs")

@@ -63,16 +63,22 @@ def _own(tape: Tape) -> Callable[[Any], bool]:
     return lambda box: isinstance(box, Var) and box.tape is tape
 
 
+class NonScalarOutput(TypeError):
+    """grad's refusal of a non-scalar output; :func:`~dualdiff.hessian` catches it to fall
+    back on jacrev (JAX's hessian takes any output)."""
+
+
 def _require_scalar(out: Any, transform: str) -> None:
     """grad needs one number out (a size-1 array counts, as in autograd)."""
     if isinstance(out, (tuple, list, dict)):
-        raise TypeError(f"{transform} needs a scalar output, but the function returned a "
-                        f"{type(out).__name__} of {len(out)}; if the rest is auxiliary data pass "
-                        "has_aux=True and return (loss, aux); for several outputs use jacrev or vjp")
+        raise NonScalarOutput(
+            f"{transform} needs a scalar output, but the function returned a "
+            f"{type(out).__name__} of {len(out)}; if the rest is auxiliary data pass "
+            "has_aux=True and return (loss, aux); for several outputs use jacrev or vjp")
     check_output(out, transform)
     if math.prod(shape(out)) != 1:
-        raise TypeError(f"{transform} needs a scalar output, got shape {shape(out)}; "
-                        "use jacrev or vjp for non-scalar outputs")
+        raise NonScalarOutput(f"{transform} needs a scalar output, got shape {shape(out)}; "
+                              "use jacrev or vjp for non-scalar outputs")
 
 
 def _independent(out: Any, tape: Tape, transform: str) -> None:
