@@ -343,10 +343,11 @@ def _fill_record(template: str, **parts: str) -> str:
     return "\n".join(lines).format(**parts) + "\n"
 
 
-def _times(p: Any, t: np.ndarray, nonfinite: bool) -> Any:
+def _times(p: Any, t: np.ndarray, nonfinite: bool, flat: bool = False) -> Any:
     """``p * t`` on plain arrays as the general rule computes it, or None to take that path.
 
-    A zero tangent contributes exactly zero even through an inf/NaN partial.
+    A zero tangent contributes exactly zero even through an inf/NaN partial, and (for a flat
+    entry) a zero partial exactly zero even against an inf/NaN tangent.
     """
     tp = type(p)
     if tp is float:
@@ -359,7 +360,14 @@ def _times(p: Any, t: np.ndarray, nonfinite: bool) -> Any:
     c = p * t
     if nonfinite and not math.isfinite(np.add.reduce(p, axis=None)):
         c = np.where(t == 0.0, 0.0, c)
+    if flat and not math.isfinite(np.add.reduce(t, axis=None)):
+        c = np.where(p == 0.0, 0.0, c)
     return c
+
+
+def _flat_times(p: float, t: float) -> float:
+    """``p * t`` on floats for a flat entry: a zero partial gives 0 even for t = ±inf."""
+    return 0.0 if p == 0.0 else p * t
 
 
 def _general(prim: Primitive) -> Callable:
@@ -373,7 +381,9 @@ def _namespace(prim: Primitive) -> dict[str, Any]:
         "Dual": Dual, "Var": Var, "ndarray": np.ndarray, "F64": F64, "_object_new": object.__new__,
         "_impl": prim.impl, "_scalar": prim.scalar_impl, "_prim": prim, "_general": _general(prim),
         "_evaluate": prim.evaluate, "_NO_PARAMS": {},
-        "_times": lambda p, t, _nonfinite=prim.nonfinite: _times(p, t, _nonfinite),
+        "_times": lambda p, t, _nonfinite=prim.nonfinite, _flat=prim.flat: _times(
+            p, t, _nonfinite, _flat),
+        "_flat_times": _flat_times,
     }
     for i, rule in enumerate(prim.partials or ()):
         ns[f"_partial{i}"] = rule
@@ -393,6 +403,9 @@ def dual_forward(prim: Primitive) -> Callable:
     sources = partial_sources(prim, names, ns) or [
         f"_partial{i}(out, {', '.join(names)})" for i in range(prim.nargs)]
     template = _DUAL_UNARY if prim.nargs == 1 else _DUAL_BINARY
+    if prim.flat:
+        template = template.replace("({p0}) * t0", "_flat_times({p0}, t0)").replace(
+            "({p1}) * t1", "_flat_times({p1}, t1)")
     source = _fill(template, out=_float_operation(prim),
                    **{f"p{i}": s for i, s in enumerate(sources)})
     return compile_function(source, "forward", ns)

@@ -115,12 +115,16 @@ class Tape:
                 if partials is not None:  # a float node: its partials were computed on recording
                     if type(link) is int:
                         c = partials * g
+                        if c != c and partials == 0.0 and prim.flat:
+                            c = 0.0  # a flat entry's zero partial against an inf cotangent
                         prev = adj[link]
                         adj[link] = c if prev is None else (
                             prev + c if type(prev) is float else add(prev, c))
                     else:
                         for (pos, j), p in zip(link, partials):
                             c = p * g
+                            if c != c and p == 0.0 and prim.flat:
+                                c = 0.0
                             prev = adj[j]
                             adj[j] = c if prev is None else (
                                 prev + c if type(prev) is float else add(prev, c))
@@ -129,8 +133,9 @@ class Tape:
                 if partials is not None:  # elementwise: every argument is a scalar
                     args = all_args[i]
                     if type(link) is int:
-                        c = (partials[0](outs[i], args) if prim.nargs == 1
-                             else partials[0](outs[i], *args)) * g
+                        p = (partials[0](outs[i], args) if prim.nargs == 1
+                             else partials[0](outs[i], *args))
+                        c = 0.0 if prim.flat and type(p) is float and p == 0.0 else p * g
                         prev = adj[link]
                         adj[link] = c if prev is None else (
                             prev + c if type(prev) is float and type(c) is float
@@ -138,7 +143,8 @@ class Tape:
                         continue
                     out = outs[i]
                     for pos, j in link:
-                        c = partials[pos](out, *args) * g
+                        p = partials[pos](out, *args)
+                        c = 0.0 if prim.flat and type(p) is float and p == 0.0 else p * g
                         prev = adj[j]
                         adj[j] = c if prev is None else (
                             prev + c if type(prev) is float and type(c) is float

@@ -202,3 +202,36 @@ def test_derivative_keeps_relative_accuracy_in_the_tail(name, fn, exact, x):
     expected = exact(x)  # closed forms without cancellation, accurate to a few ulps
     assert dd.derivative(fn)(x) == pytest.approx(expected, rel=1e-12, abs=0.0)
     assert dd.grad(fn)(x) == pytest.approx(expected, rel=1e-12, abs=0.0)
+
+
+FLAT_THEN_SINGULAR = {
+    # f, a point where f is locally constant (a flat entry feeding an inf partial), the value
+    "arccos(clip(x)) beyond the bound": (lambda x: np.arccos(np.clip(x, -1.0, 1.0)), 1.5, 0.0),
+    "sqrt(maximum(x, 0)) below 0": (lambda x: np.sqrt(np.maximum(x, 0.0)), -1.0, 0.0),
+    "sqrt(relu(x)) below 0": (lambda x: np.sqrt(dd.relu(x)), -0.5, 0.0),
+    "sqrt(fmax(x, 0)) + x below 0": (lambda x: np.sqrt(np.fmax(x, 0.0)) + x, -2.0, 1.0),
+    "maximum(sqrt(x), 0.5) at 0": (lambda x: np.maximum(np.sqrt(x), 0.5), 0.0, 0.0),
+    "minimum(-sqrt(x), -0.5) at 0": (lambda x: np.minimum(-np.sqrt(x), -0.5), 0.0, 0.0),
+}
+
+
+@pytest.mark.parametrize("name", list(FLAT_THEN_SINGULAR))
+def test_a_flat_entry_meeting_an_inf_partial_gives_the_same_zero_in_every_mode(name):
+    """Where f is constant on [x0, x0 + 0.25] its derivative is 0 (a one-sided difference gives
+    exactly 0; sqrt is not defined left of 0). Forward mode gave 0 (a zero tangent through sqrt's inf partial) but reverse
+    mode NaN (sqrt's inf cotangent times maximum's zero partial), or the other way round for
+    maximum(sqrt(x), 0.5). Every mode, scalar and array, first and second order."""
+    f, x0, expected = FLAT_THEN_SINGULAR[name]
+    h = 1e-4
+    with np.errstate(all="ignore"):
+        assert (f(x0 + 2 * h) - f(x0 + h)) / h == pytest.approx(expected, abs=1e-12)
+        xs = np.array([x0, 4.0])
+        live = float(dd.derivative(f)(4.0))
+        assert math.isfinite(live)
+        for d in (dd.grad(f), dd.derivative(f), dd.jit(dd.grad(f))):
+            assert d(x0) == expected
+        for jac in (dd.jacfwd(f), dd.jacrev(f)):
+            np.testing.assert_array_equal(jac(xs), np.diag([expected, live]))
+        np.testing.assert_array_equal(dd.grad(lambda v: dd.sum(f(v)))(xs), [expected, live])
+        second = dd.hessian(lambda v: dd.sum(f(v)))(xs)
+        assert second[0, 0] == 0.0 and second[0, 1] == second[1, 0] == 0.0

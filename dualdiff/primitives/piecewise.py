@@ -72,10 +72,10 @@ sign = zero_derivative("sign", np.sign, scalar_impl=_sign_scalar,
                        doc="0 everywhere (sign is piecewise constant)", domain=[(0.1, 3.0)],
                        numpy=[np.sign])
 abs = elementwise(  # noqa: A001  (numpy's name; the builtin is not used in this module)
-    "abs", np.absolute, lambda out, x: sign(x), scalar_impl=math.fabs,
+    "abs", np.absolute, lambda out, x: sign(x), scalar_impl=math.fabs, flat=True,
     doc="sign(x); abs'(0) = 0", domain=[(0.1, 3.0)], edges=[(-2.0,), (-0.1,)],
     numpy=[np.absolute, np.fabs])
-relu = elementwise("relu", lambda x: np.maximum(x, 0.0), lambda out, x: _step(x),
+relu = elementwise("relu", lambda x: np.maximum(x, 0.0), lambda out, x: _step(x), flat=True,
                    scalar_impl=_relu_scalar, doc="1 for x > 0, else 0; relu'(0) = 0",
                    domain=[(0.1, 3.0)], edges=[(-2.0,), (-0.1,)])
 softsign = elementwise(
@@ -103,13 +103,13 @@ leaky_relu.primitive = _leaky_relu.primitive  # type: ignore[attr-defined]  (its
 maximum = elementwise(
     "maximum", np.maximum,
     lambda out, x, y: _tie_share(x, y), lambda out, x, y: _tie_share(y, x),
-    scalar_impl=_maximum_scalar,
+    scalar_impl=_maximum_scalar, flat=True,
     doc="1 for the larger argument, 0 for the other; a tie splits it 0.5/0.5 (as JAX)",
     domain=[(0.5, 2.0), (-2.0, 0.0)], edges=[(-1.0, 2.0)], numpy=[np.maximum])
 minimum = elementwise(
     "minimum", np.minimum,
     lambda out, x, y: _tie_share(y, x), lambda out, x, y: _tie_share(x, y),
-    scalar_impl=_minimum_scalar,
+    scalar_impl=_minimum_scalar, flat=True,
     doc="1 for the smaller argument, 0 for the other; a tie splits it 0.5/0.5 (as JAX)",
     domain=[(-2.0, 0.0), (0.5, 2.0)], edges=[(2.0, -1.0)], numpy=[np.minimum])
 
@@ -154,14 +154,14 @@ def _less(a, b):
 fmax = elementwise(
     "fmax", np.fmax,
     lambda out, x, y: _nan_share(x, y, _greater), lambda out, x, y: _nan_share(y, x, _greater),
-    scalar_impl=_fmax_scalar,
+    scalar_impl=_fmax_scalar, flat=True,
     doc="1 for the larger argument, 0 for the other, ignoring NaN; a tie splits it 0.5/0.5, "
         "a NaN argument gets 0 and the other 1",
     domain=[(0.5, 2.0), (-2.0, 0.0)], edges=[(-1.0, 2.0)], numpy=[np.fmax])
 fmin = elementwise(
     "fmin", np.fmin,
     lambda out, x, y: _nan_share(x, y, _less), lambda out, x, y: _nan_share(y, x, _less),
-    scalar_impl=_fmin_scalar,
+    scalar_impl=_fmin_scalar, flat=True,
     doc="1 for the smaller argument, 0 for the other, ignoring NaN; a tie splits it 0.5/0.5, "
         "a NaN argument gets 0 and the other 1",
     domain=[(-2.0, 0.0), (0.5, 2.0)], edges=[(2.0, -1.0)], numpy=[np.fmin])

@@ -94,7 +94,7 @@ class Primitive:
 
     __slots__ = (
         "name", "impl", "scalar_impl", "kind", "nargs", "jvps", "joint_jvp", "vjps", "partials",
-        "nonfinite", "doc", "domain", "edges", "samples", "sample_call", "fn", "numpy_aliases",
+        "nonfinite", "flat", "doc", "domain", "edges", "samples", "sample_call", "fn", "numpy_aliases",
         "fast", "float_partials",
     )
 
@@ -102,7 +102,7 @@ class Primitive:
                  jvps: Sequence[JvpRule] = (), vjps: Sequence[VjpRule] | Mapping = (),
                  joint_jvp: Callable | None = None, scalar_impl: Callable | None = None,
                  partials: Sequence[Callable] | None = None, nonfinite: bool = False,
-                 doc: str = "", domain: Sequence[tuple] | None = None, edges: Sequence[tuple] = (),
+                 flat: bool = False, doc: str = "", domain: Sequence[tuple] | None = None, edges: Sequence[tuple] = (),
                  samples: Callable | None = None, sample_call: Callable | None = None):
         self.name = name
         self.impl = impl
@@ -114,6 +114,7 @@ class Primitive:
         self.vjps = vjps if isinstance(vjps, PerPosition) else tuple(vjps)
         self.partials = tuple(partials) if partials is not None else None
         self.nonfinite = nonfinite
+        self.flat = flat
         self.doc = doc
         self.domain = domain
         self.edges = tuple(edges)
@@ -210,8 +211,9 @@ def _all_floats(args: tuple) -> bool:
 # ---------------------------------------------------------------------------
 
 def elementwise(name: str, impl: Callable, *partials: Callable, scalar_impl: Callable | None = None,
-                nonfinite: bool = False, doc: str = "", domain: Sequence[tuple] | None = None,
-                edges: Sequence[tuple] = (), numpy: Sequence[Any] = ()) -> Callable:
+                nonfinite: bool = False, flat: bool = False, doc: str = "",
+                domain: Sequence[tuple] | None = None, edges: Sequence[tuple] = (),
+                numpy: Sequence[Any] = ()) -> Callable:
     """Register an elementwise primitive by its partial derivatives; return its public function.
 
     ``impl``         the numpy implementation (broadcasting, arrays).
@@ -223,6 +225,12 @@ def elementwise(name: str, impl: Callable, *partials: Callable, scalar_impl: Cal
     ``nonfinite``    a partial can be inf/NaN inside or at the edge of the
                      domain (log at 0, sqrt at 0): switches on the mask that
                      makes a zero tangent contribute exactly zero.
+    ``flat``         a zero partial means the entry is constant in that argument
+                     (the losing side of ``maximum``, ``relu`` below 0; by the
+                     convention abs'(0) = relu'(0) = 0 also at those kinks): it then
+                     contributes exactly zero, even against an inf/NaN tangent or
+                     cotangent, as a zero tangent does through an inf partial, so
+                     forward and reverse mode agree.
     ``doc``          the rule and its conventions at kinks and edges, shown by
                      ``dualdiff functions``.
     ``domain``       one ``(low, high)`` per argument where the tests sample.
@@ -234,9 +242,9 @@ def elementwise(name: str, impl: Callable, *partials: Callable, scalar_impl: Cal
     """
     prim = Primitive(
         name, impl, Kind.ELEMENTWISE, nargs=len(partials), scalar_impl=scalar_impl,
-        partials=partials, nonfinite=nonfinite, doc=doc, domain=domain, edges=edges,
-        jvps=[partials_jvp(i, p, nonfinite) for i, p in enumerate(partials)],
-        vjps=[partials_vjp(i, p, nonfinite) for i, p in enumerate(partials)])
+        partials=partials, nonfinite=nonfinite, flat=flat, doc=doc, domain=domain, edges=edges,
+        jvps=[partials_jvp(i, p, nonfinite, flat) for i, p in enumerate(partials)],
+        vjps=[partials_vjp(i, p, nonfinite, flat) for i, p in enumerate(partials)])
     return register(prim, make_function(prim), numpy)
 
 
@@ -407,6 +415,24 @@ def _mask_zero(contribution: Any, t: Any, p: Any) -> Any:
     return table("where")(primal(t) == 0.0, 0.0, contribution)
 
 
+def _mask_flat(contribution: Any, t: Any, p: Any) -> Any:
+    """A zero partial of a flat entry contributes exactly zero, even against an inf/NaN t.
+
+    The mirror of :func:`_mask_zero`: forward mode already gives
+    ``sqrt(maximum(x, 0))`` at x = -1 the derivative 0 (maximum's zero tangent meets
+    sqrt's inf partial); reverse mode met sqrt's inf cotangent with maximum's zero
+    partial and gave NaN. The mask depends on ``p`` only, so a batch of cotangents
+    needs no row-by-row sweep.
+    """
+    batch = getattr(t, "_level", None) in COTANGENT_BATCH_LEVELS
+    if not batch and is_finite_everywhere(t):
+        return contribution
+    pp = primal(p)
+    if type(pp) is float:
+        return contribution if pp != 0.0 else table("where")(False, contribution, 0.0)
+    return table("where")(pp == 0.0, 0.0, contribution)
+
+
 def align_batched(t: Any, arg_ndim: int, out_ndim: int) -> Any:
     """Insert axes after the batch axis so a broadcast argument's tangent lines up with the output."""
     if arg_ndim >= out_ndim:
@@ -415,7 +441,7 @@ def align_batched(t: Any, arg_ndim: int, out_ndim: int) -> Any:
     return table("reshape")(t, s[:1] + (1,) * (out_ndim - arg_ndim) + s[1:])
 
 
-def partials_jvp(i: int, partial: Callable, nonfinite: bool) -> JvpRule:
+def partials_jvp(i: int, partial: Callable, nonfinite: bool, flat: bool = False) -> JvpRule:
     """The JVP rule of argument ``i`` of an elementwise entry: ``partial_i · t``."""
     def jvp(t, out, args, params, batched):
         if is_float_zero(t):
@@ -426,11 +452,13 @@ def partials_jvp(i: int, partial: Callable, nonfinite: bool) -> JvpRule:
         if batched:
             t = align_batched(t, ndim(args[i]), ndim(out))
         c = _scale(p, t)
+        if flat:
+            c = _mask_flat(c, t, p)
         return _mask_zero(c, t, p) if nonfinite else c
     return jvp
 
 
-def partials_vjp(i: int, partial: Callable, nonfinite: bool) -> VjpRule:
+def partials_vjp(i: int, partial: Callable, nonfinite: bool, flat: bool = False) -> VjpRule:
     """The VJP rule of argument ``i`` of an elementwise entry: ``partial_i · g``, unbroadcast."""
     def vjp(g, out, args, params):
         tg = type(g)
@@ -440,14 +468,18 @@ def partials_vjp(i: int, partial: Callable, nonfinite: bool) -> VjpRule:
         p = partial(out, *args)
         tp = type(p)
         if tg is float and tp is float:
-            return p * g  # a scalar cotangent means every argument is a scalar
+            return 0.0 if flat and p == 0.0 else p * g  # scalars: every argument is a scalar
         if tg is ndarray and (tp is ndarray or tp is float):
             # Plain arrays (the hot case): the same steps as below, without the dispatch.
             c = g if tp is float and p == 1.0 else p * g
             if nonfinite and not is_finite_everywhere(p):
                 c = np.where(g == 0.0, 0.0, c)
+            if flat and not is_finite_everywhere(g):
+                c = np.where(p == 0.0, 0.0, c)
             return c if c.shape == target else unbroadcast(c, target)
         c = _scale(p, g)
+        if flat:
+            c = _mask_flat(c, g, p)
         if nonfinite:
             c = _mask_zero(c, g, p)
         return unbroadcast(c, target)
