@@ -23,6 +23,7 @@ import numpy as np
 from . import primitives as P
 from .core import Box, primal, refuse_unknown
 from .dual import Dual
+from .errors import PrecisionLossError
 from .primitives.keywords import check_ufunc_keywords
 from .tape import Var
 
@@ -81,6 +82,18 @@ def _array_function(self, func, types, args, kwargs):
 # ndarray-style methods: the table's functions with the box as first argument
 # ---------------------------------------------------------------------------
 
+def _python_round(self: Box, ndigits: int | None = None) -> Any:
+    """``round(x)`` and ``round(x, n)``: numpy's round on the value (half to even, as Python's),
+    derivative zero; the result stays a dualdiff value (a float, as JAX's round of an array)."""
+    return P.round(self, 0 if ndigits is None else ndigits)
+
+
+def _tolist(self: Box) -> Any:
+    raise PrecisionLossError(
+        f"tolist() of a {type(self).__name__} would return plain floats without their "
+        "derivative; iterate over the value (list(x), for v in x) or index it (x[i]) to keep it")
+
+
 def install() -> None:
     """Wire operators, methods and numpy dispatch onto :class:`Box` (called once at import)."""
     for func, fn in P.numpy_dispatch().items():
@@ -92,6 +105,10 @@ def install() -> None:
     for name, fn in _UNARY.items():
         setattr(Box, f"__{name}__", fn)
     Box.__pos__ = lambda self: self
+    Box.__round__ = _python_round
+    Box.__divmod__ = lambda self, other: (P.floor_divide(self, other), P.remainder(self, other))
+    Box.__rdivmod__ = lambda self, other: (P.floor_divide(other, self), P.remainder(other, self))
+    Box.tolist = _tolist
     Box.__getitem__ = P.getitem
     Box.__array_ufunc__ = _array_ufunc
     Box.__array_function__ = _array_function

@@ -331,3 +331,22 @@ def test_custom_rules_returning_a_wrong_shape_are_refused_not_broadcast():
     for transform in (dd.grad, dd.jacfwd, dd.jacrev):
         with pytest.raises(ValueError, match=r"defjvp rule of `sq_norm`.*tangent of shape \(2,\)"):
             transform(sq_norm)(x)
+
+
+def test_python_round_divmod_and_tolist_on_boxes():
+    """round() and divmod() are numpy's round and floor_divide/remainder on the value (round's
+    derivative is zero, remainder's ∂/∂x is 1 and ∂/∂y is -floor(x/y)); tolist() would drop the
+    derivative and is refused with the spelling that keeps it."""
+    x = np.array([1.35, -2.7])
+    (q, r), (dq, dr) = dd.jvp(lambda v: divmod(v, 2.0), (x,), (np.ones(2),))
+    assert np.array_equal(q, np.floor_divide(x, 2.0)) and np.allclose(r, np.remainder(x, 2.0))
+    assert np.array_equal(dq, [0.0, 0.0]) and np.array_equal(dr, [1.0, 1.0])
+    _, (_, dr5) = dd.jvp(lambda v: divmod(5.0, v), (x,), (np.ones(2),))
+    h = 1e-6
+    fd = (np.remainder(5.0, x + h) - np.remainder(5.0, x - h)) / (2 * h)
+    assert np.allclose(dr5, fd, atol=1e-6) and np.array_equal(dr5, -np.floor(5.0 / x))
+    assert dd.jvp(lambda v: round(v), (2.5,), (1.0,)) == (2.0, 0.0)  # half to even, as Python
+    assert dd.jvp(lambda v: round(v, 1), (1.35,), (1.0,)) == (np.round(1.35, 1), 0.0)
+    assert dd.grad(lambda v: round(v) * v)(2.6) == 3.0
+    with pytest.raises(dd.PrecisionLossError, match=r"tolist\(\).*list\(x\)"):
+        dd.jvp(lambda v: v.tolist(), (x,), (np.ones(2),))
