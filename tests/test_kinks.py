@@ -235,3 +235,28 @@ def test_a_flat_entry_meeting_an_inf_partial_gives_the_same_zero_in_every_mode(n
         np.testing.assert_array_equal(dd.grad(lambda v: dd.sum(f(v)))(xs), [expected, live])
         second = dd.hessian(lambda v: dd.sum(f(v)))(xs)
         assert second[0, 0] == 0.0 and second[0, 1] == second[1, 0] == 0.0
+
+
+OFF_BRANCH_PRODUCTS = {
+    # x·log x (entropy): mul's partial is log 0 = -inf where where() discards the branch
+    "x*log(x) at 0": (lambda x: x * np.log(x), np.array([0.0, 2.0]), math.log(2.0) + 1.0, 0.5),
+    "x**2*log(x) at 0": (lambda x: x**2 * np.log(x), np.array([0.0, 2.0]),
+                         4.0 * math.log(2.0) + 2.0, 2.0 * math.log(2.0) + 3.0),
+    "sqrt(x)*x at -1": (lambda x: np.sqrt(x) * x, np.array([-1.0, 4.0]), 3.0, 0.375),
+}
+
+
+@pytest.mark.parametrize("name", list(OFF_BRANCH_PRODUCTS))
+def test_a_zero_cotangent_through_a_product_with_an_infinite_factor_is_zero(name):
+    """where(x > 0, g(x), 0) with g a product whose other factor is ±inf/NaN off the branch.
+
+    Reverse mode on arrays gave NaN (mul's partial is the other factor, and 0·(-inf) is NaN)
+    where forward mode gave 0; the expected numbers are g' and g'' at the live point by hand."""
+    g, xs, d1, d2 = OFF_BRANCH_PRODUCTS[name]
+    f = lambda v: dd.sum(dd.where(v > 0, g(v), 0.0))
+    with np.errstate(all="ignore"):
+        for grad in (dd.grad(f), dd.jacrev(f), dd.jacfwd(f), dd.jit(dd.grad(f))):
+            np.testing.assert_allclose(grad(xs), [0.0, d1], rtol=1e-14, atol=0)
+        for hess in (dd.hessian(f), dd.jacrev(dd.jacrev(f)), dd.jacrev(dd.jacfwd(f)),
+                     dd.jit(dd.hessian(f))):
+            np.testing.assert_allclose(hess(xs), np.diag([0.0, d2]), rtol=1e-14, atol=0)

@@ -35,7 +35,10 @@ sub = elementwise("sub", np.subtract, lambda out, x, y: 1.0, lambda out, x, y: -
                   scalar_impl=operator.sub, doc="∂/∂x = 1, ∂/∂y = -1", domain=_R * 2,
                   numpy=[np.subtract])
 mul = elementwise("mul", np.multiply, lambda out, x, y: y, lambda out, x, y: x,
-                  scalar_impl=operator.mul, doc="∂/∂x = y, ∂/∂y = x", domain=_R * 2,
+                  scalar_impl=operator.mul, nonfinite=True,
+                  doc="∂/∂x = y, ∂/∂y = x; a partial is the other factor, which may be "
+                      "±inf (x·log x at 0), so a zero tangent/cotangent is masked",
+                  domain=_R * 2,
                   numpy=[np.multiply])
 div = elementwise("div", np.true_divide, lambda out, x, y: div(1.0, y),
                   lambda out, x, y: div(-out, y),

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..core import bind, ndim, primal, shape
+from ..core import Box, bind, ndim, primal, shape
 from .decompositions import svd, svdvals, symmetric_from
 from .keywords import NoValue, given, no_out
 from .matrices import (LinAlgError, T, inv, is_box, matmul, require_stack, result_type, solve,
@@ -56,6 +56,15 @@ def adjugate(a: Any, d: Any) -> Any:
     s = np.linalg.svd(primal(a), compute_uv=False)
     if s.shape[-1] == 0 or np.all(s[..., -1] > _WELL_CONDITIONED * s[..., 0]):
         return trailing(d, 2) * inv(a)
+    differentiated = isinstance(a, Box) and not a._innermost  # (a jit Tracer is plain)
+    if differentiated and s.shape[-1] <= _COFACTOR_MAX:
+        return _cofactor_adjugate(a)
+    if differentiated and s.shape[-1] > 1 and np.any(s[..., -2] <= _WELL_CONDITIONED * s[..., 0]):
+        raise LinAlgError(
+            f"det: a derivative of order 2 or more at a matrix of rank n-2 or less is only "
+            f"available up to n = {_COFACTOR_MAX} (cofactors); through the SVD it would be "
+            f"wrong (repeated zero singular values), and this matrix is {s.shape[-1]}x"
+            f"{s.shape[-1]}")
     u, s, vh = svd(a)
     sign = np.sign(np.linalg.det(primal(u)) * np.linalg.det(primal(vh)))
     n = shape(s)[-1]
@@ -64,14 +73,45 @@ def adjugate(a: Any, d: Any) -> Any:
     return trailing(sign, 2) * matmul(v_scaled, T(u))
 
 
+_COFACTOR_MAX = 5
+"""Largest n for which a differentiated singular det uses cofactors (n² dets of size n-1)."""
+
+
+def _cofactor_adjugate(a: Any) -> Any:
+    """adj(A)ⱼᵢ = (-1)^(i+j) det(A without row i and column j), differentiable at every order.
+
+    Used when a derivative of det's rule is itself taken at a singular A. The SVD
+    adjugate is exact in value, but its derivative needs U and V, which are not
+    differentiable where singular values repeat (rank n-2 or less has two zero
+    singular values): forward mode gave NaN and reverse mode silently dropped the
+    U, V terms (the zero-cotangent mask meets adj(S) = 0), so the Hessian of det at
+    diag(1, 0, 0) came out 0. The minors' dets differentiate through this same rule,
+    one size smaller, so every order is exact.
+    """
+    n = shape(a)[-1]
+    if n == 1:
+        return a * 0.0 + 1.0
+    rows = []
+    for j in range(n):
+        keep_j = np.array([k for k in range(n) if k != j])
+        row = []
+        for i in range(n):
+            keep_i = np.array([k for k in range(n) if k != i])
+            minor = getitem(a, (Ellipsis, keep_i[:, None], keep_j[None, :]))
+            row.append(det(minor) * (-1.0 if (i + j) % 2 else 1.0))
+        rows.append(stack(row, axis=-1))
+    return stack(rows, axis=-2)
+
+
 _det = nonlinear(
     "det", np.linalg.det,
     [lambda t, out, args, p, batched: sum(T(adjugate(args[0], out)) * t, axis=(-2, -1))],
     [lambda g, out, args, p: trailing(g, 2) * T(adjugate(args[0], out))], det,
     doc="d det A = tr(adj(A) dA): det(A)·tr(A⁻¹dA) for well-conditioned A; at singular (and "
         "nearly singular) A the adjugate comes from the SVD, so the first derivative is exact "
-        "and finite (zero where the rank is n-2 or less). Second derivatives at a singular A "
-        "go through svd's rule: finite when its singular values are distinct, NaN otherwise",
+        "and finite (zero where the rank is n-2 or less). Higher derivatives at a singular A "
+        "use cofactors up to 5x5 (exact at every rank); larger singular A of rank n-1 go "
+        "through svd's rule, and rank n-2 or less raises LinAlgError",
     samples=lambda rng: (rng.normal(size=(3, 3)),), numpy=[np.linalg.det])
 
 

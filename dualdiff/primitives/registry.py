@@ -406,6 +406,8 @@ def _mask_zero(contribution: Any, t: Any, p: Any) -> Any:
     So ``where(x > 0, sqrt(x), 0)`` at x = -1 has derivative 0 (no "double
     where" needed) and ``x + log(z)`` at z = 0 has ∂/∂x = 1.
     """
+    if getattr(type(t), "_innermost", False) and type(t.concrete) in (float, np.float64):
+        return contribution  # a traced float: is_float_zero's guard already skipped t == 0.0
     if is_finite_everywhere(p):
         return contribution
     if getattr(t, "_level", None) in COTANGENT_BATCH_LEVELS:
