@@ -16,7 +16,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .core import Box, lift
+from .core import Box, check_live, lift
 from .tree import flatten
 
 ArgNums = int | Sequence[int]
@@ -61,7 +61,10 @@ def check_output(out: Any, transform: str) -> None:
         raise TypeError(f"{transform}: the function returned {out!r}, which holds no value to "
                         "differentiate")
     for leaf in leaves:
-        if isinstance(leaf, Box) or type(leaf) is float:
+        if type(leaf) is float:
+            continue
+        if isinstance(leaf, Box):
+            check_live(leaf, transform)
             continue
         if isinstance(leaf, (complex, np.complexfloating)) or (
                 isinstance(leaf, np.ndarray) and leaf.dtype.kind == "c"):
@@ -87,6 +90,7 @@ def strip_level(tree: Any, is_own: Callable[[Any], bool]) -> Any:
     for leaf in leaves:
         while isinstance(leaf, Box) and is_own(leaf):
             leaf = leaf.value
+        check_live(leaf, "has_aux")
         out.append(leaf)
     return rebuild(out)
 

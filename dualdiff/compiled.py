@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import numbers
+import threading
 import types
 import warnings
 from typing import Any, Callable, NamedTuple, Sequence
@@ -41,7 +42,7 @@ from typing import Any, Callable, NamedTuple, Sequence
 import numpy as np
 
 from .codegen import Retrace, compile_source, generate
-from .core import Box, lift
+from .core import Box, check_live, lift
 from .errors import MATH_ERRORS
 from .tracing import Graph, Ref, TraceError, Tracer
 from .tree import flatten
@@ -111,6 +112,7 @@ class Jitted:
         self._count = -1  # how many arguments _entry takes (-1: none compiled yet)
         self._hits = self._traces = self._guard_failures = self._uncompiled = 0
         self._warned: set[str] = set()
+        self._tracing = threading.RLock()  # see _no_variant (re-entrant: f may call itself)
 
     # --- calling ----------------------------------------------------------------------------
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -125,7 +127,9 @@ class Jitted:
 
     def _float_call(self, args: tuple, entry: _Entry, tried: Callable | None) -> Any:
         """A call of floats only, through the variants of its entry (``tried`` has failed)."""
+        seen = 0
         for variant in entry.variants:
+            seen += 1
             if variant.function is tried:
                 continue
             try:
@@ -138,7 +142,7 @@ class Jitted:
                 return self._evaluate(args, args)
             self._hits += 1
             return result
-        return self._no_variant(args, list(args), entry)  # without trying them again
+        return self._no_variant(args, list(args), entry, seen)  # without trying them again
 
     def fast_path(self) -> Callable:
         """A plain function doing what calling this object does (what :func:`jit` returns).
@@ -175,7 +179,9 @@ class Jitted:
             return self._call_uncompiled(args, {}, str(err))
         if entry is None:
             entry = self._cache[key] = _Entry()
+        seen = 0
         for variant in entry.variants:
+            seen += 1
             try:
                 leaves = variant.function(*dynamic)  # the result, in its structure
             except Retrace:
@@ -186,10 +192,31 @@ class Jitted:
                 return self._evaluate(args, dynamic)  # numpy's inf/NaN semantics, as uncompiled
             self._hits += 1
             return leaves
-        return self._no_variant(args, dynamic, entry)
+        return self._no_variant(args, dynamic, entry, seen)
 
-    def _no_variant(self, args: tuple, dynamic: list, entry: _Entry) -> Any:
-        """No compiled variant fits this call: trace one, or run uncompiled."""
+    def _no_variant(self, args: tuple, dynamic: list, entry: _Entry, seen: int) -> Any:
+        """No compiled variant fits this call (of the first ``seen``): trace one, or run uncompiled.
+
+        One thread traces at a time. Threads that missed the same new branch together would
+        otherwise each trace and cache a copy of it, filling ``max_variants`` with duplicates
+        and sending the signature uncompiled with a false "more than N branches" warning. A
+        thread that waited first tries the variants traced meanwhile.
+        """
+        with self._tracing:
+            for variant in entry.variants[seen:]:
+                try:
+                    result = variant.function(*dynamic)
+                except Retrace:
+                    self._guard_failures += 1
+                    continue
+                except MATH_ERRORS:
+                    self._uncompiled += 1
+                    return self._evaluate(args, dynamic)
+                self._hits += 1
+                return result
+            return self._trace_or_give_up(args, dynamic, entry)
+
+    def _trace_or_give_up(self, args: tuple, dynamic: list, entry: _Entry) -> Any:
         if entry.uncompiled:  # a trace of this signature failed: f cannot be followed
             self._uncompiled += 1
             return self.f(*args)
@@ -235,7 +262,7 @@ class Jitted:
             out_leaves, rebuild = flatten(out)
             outputs = rebuild([_output(leaf, graph) for leaf in out_leaves])
         except Exception as err:  # noqa: BLE001 (what the trace could not follow runs uncompiled)
-            result = self.f(*args)  # a genuine error of f surfaces here, as uncompiled
+            result = _checked(self.f(*args))  # a genuine error of f surfaces here, as uncompiled
             return self._give_up(entry, f"{type(err).__name__}: {err}", result)
         try:
             source, namespace = generate(graph, [t.index for t in tracers], outputs,
@@ -433,6 +460,14 @@ def _output(leaf: Any, graph: Graph) -> Any:
         return leaf
     raise TraceError(f"the function returned a {type(leaf).__name__}, which may hold traced "
                      "values the generated code cannot rebuild")
+
+
+def _checked(result: Any) -> Any:
+    """An uncompiled result of plain arguments, refused if it holds a value leaked from a
+    finished transformation (the trace fails on it, and the plain call would return it)."""
+    for leaf in flatten(result)[0]:
+        check_live(leaf, "jit")
+    return result
 
 
 def _plain(leaf: Any) -> Any:

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import NoDerivativeRule, PrecisionLossError, SymbolicBranchError
+from .errors import LeakedValueError, NoDerivativeRule, PrecisionLossError, SymbolicBranchError
 
 ndarray = np.ndarray
 F64 = np.dtype(np.float64)
@@ -44,9 +44,50 @@ class RowSweepNeeded(Exception):
     pattern (a non-finite partial); the sweep falls back to one cotangent at a time."""
 
 
+LIVE_LEVELS: set[int] = set()
+"""Levels whose transformation is still running (any thread). A box of a level handed out but
+no longer here escaped a finished call (:func:`check_live`)."""
+
+
 def new_level() -> int:
-    """A level above every level handed out so far (``next`` on a count is atomic)."""
+    """A level above every level handed out so far (``next`` on a count is atomic), live until
+    :func:`release`: every caller releases it in a ``finally`` when its call returns."""
+    level = next(_levels)
+    LIVE_LEVELS.add(level)
+    return level
+
+
+def fresh_level() -> int:
+    """A level above every level so far that is not registered as live: a tape's, whose
+    liveness is its own ``finished`` flag (a tape built by hand is never finished)."""
     return next(_levels)
+
+
+def release(level: int) -> None:
+    """The transformation of ``level`` has returned: its boxes are stale from now on."""
+    LIVE_LEVELS.discard(level)
+
+
+def check_live(x: Any, transform: str) -> None:
+    """Refuse a box of a finished transformation inside ``x`` (an output of a function).
+
+    A box kept from an earlier call (``store.append(y)`` inside ``f``) and used in a later one
+    carries a perturbation nobody will read: the later result would be that dead box instead of
+    a number (and a later ``float()`` fails far from the cause). Boxes of outer transformations
+    that are still running are fine (nested derivatives); hand-made Duals have ``USER_LEVEL``.
+    """
+    while isinstance(x, Box) and not x._innermost:
+        level = x._level
+        tape = getattr(x, "tape", None)
+        if tape.finished if tape is not None else (
+                level > USER_LEVEL and level not in LIVE_LEVELS):
+            raise LeakedValueError(
+                f"{transform}: the function's result depends on {type(x).__name__} "
+                f"{primal(x)!r:.40}, a value of a transformation that has already returned "
+                "(kept in a global, a list or a closure from an earlier call); use "
+                "dualdiff.primal(v) if it is meant as a constant, or recompute it inside "
+                "this call")
+        x = x.value
 
 
 class Box:

@@ -57,7 +57,7 @@ class _Rule:
         self.fun = fun
         self.nondiff_argnums = tuple(nondiff_argnums)
         self.kind = kind
-        self._cache: tuple = (None, None, None)
+        self._cache: tuple = (None, None, None, None)
         self.primitive = Primitive(
             f"{kind}:{getattr(fun, '__name__', 'function')}", self._evaluate, Kind.NONLINEAR,
             nargs=None, joint_jvp=self._jvp, vjps=PerPosition(self._vjp_at),
@@ -91,17 +91,24 @@ class _Rule:
                             "several outputs into one array)")
         return lift(out)
 
-    def _cached(self, g: Any, out: Any, compute: Callable[[], list]) -> list:
-        """All cotangents of one node, computed once for the backward step over its arguments."""
-        cached_g, cached_out, cots = self._cache
-        if cached_g is not g or cached_out is not out:
+    def _cached(self, g: Any, out: Any, args: tuple, compute: Callable[[], list]) -> list:
+        """All cotangents of one node, computed once for the backward step over its arguments.
+
+        The node is recognised by the identity of its argument tuple (one per recorded node, and
+        kept alive here so its id cannot be reused), not only by ``g`` and ``out``: a function
+        that returns an input unchanged (a gradient-scaling identity) gives the same ``out``
+        object in a later call, and the seed ``1.0`` is the same object, so those two alone
+        would hand a later call the previous call's cotangents.
+        """
+        cached_g, cached_out, cached_args, cots = self._cache
+        if cached_g is not g or cached_out is not out or cached_args is not args:
             cots = compute()
-            self._cache = (g, out, cots)
+            self._cache = (g, out, args, cots)
         return cots
 
     def _vjp_at(self, i: int) -> Callable:
         def vjp(g, out, args, params):
-            return self._cached(g, out, lambda: self._cotangents(g, args, params))[i]
+            return self._cached(g, out, args, lambda: self._cotangents(g, args, params))[i]
         return vjp
 
 
@@ -174,8 +181,11 @@ class custom_jvp(_Rule):
     def _cotangents(self, g, args, params) -> list:
         """Transpose the rule: record it with the tangents on a tape, sweep back with ``g``."""
         tape = Tape()
-        leaves = [tape.leaf(_zero_like(a)) for a in args]
-        tangent_out = self._rule(list(args), leaves, params)
+        try:
+            leaves = [tape.leaf(_zero_like(a)) for a in args]
+            tangent_out = self._rule(list(args), leaves, params)
+        finally:
+            tape.finished = True
         adj = tape.backward(tangent_out, g)
         return [_zero_like(a) if adj[v.index] is None else adj[v.index]
                 for v, a in zip(leaves, args)]

@@ -31,6 +31,12 @@ class PrecisionLossError(DualdiffError, TypeError):
     """``float(dual)`` or ``int(dual)``: converting would drop the derivative."""
 
 
+class LeakedValueError(DualdiffError, RuntimeError):
+    """A value of a transformation that has already returned (kept in a global or a list
+    inside the function) reached a later call. Its derivative belongs to a finished
+    computation, so it can be neither differentiated nor silently treated as a number."""
+
+
 class ExpressionError(DualdiffError, ValueError):
     """A problem with the text of an expression (a usage error in the CLI).
 

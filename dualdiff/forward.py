@@ -17,7 +17,7 @@ import numpy as np
 from . import primitives as P
 from .arguments import (ArgNums, argnum_tuple, assemble, check_output, input_leaves, lift_argument,
                         split_aux, strip_level, with_leaves, zeros)
-from .core import F64, new_level, ndim, primal, shape
+from .core import F64, new_level, ndim, primal, release, shape
 from .dual import Dual, new_dual
 from .tree import flatten
 
@@ -65,6 +65,14 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any],
     if len(primals) != len(tangents):
         raise ValueError(f"jvp got {len(primals)} primals but {len(tangents)} tangents")
     level = new_level()
+    try:
+        return _jvp(f, primals, tangents, has_aux, level)
+    finally:
+        release(level)
+
+
+def _jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any], has_aux: bool,
+         level: int) -> tuple[Any, ...]:
     plain_args = []
     for p, t in zip(primals, tangents):
         tp = type(p)
@@ -75,7 +83,8 @@ def jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any],
         plain_args.append(new_dual(p, t, level))
     else:  # floats, or float64 arrays with unbatched tangents: no pytree handling needed
         out = f(*plain_args)
-        if not has_aux and type(out) is Dual and out._level == level:
+        if not has_aux and type(out) is Dual and out._level == level and (
+                type(out.value) is float or type(out.value) is np.ndarray):
             return out.value, out.tangent
         return _finish(out, level, None, has_aux)
     args = []
@@ -144,11 +153,14 @@ def jacfwd(f: Callable, argnums: ArgNums = 0, has_aux: bool = False, *,
                     rows = np.arange(lo, hi)
                     seed[rows - start, rows - offsets[k]] = 1.0
                 seeded.append(new_dual(x, seed.reshape((stop - start,) + shape(x)), level))
-            out = f(*with_leaves(args, nums, trees, seeded), **kwargs)
-            if has_aux:
-                out, aux = split_aux(out, "jacfwd")
-                aux = strip_level(aux, _own(level))
-            check_output(out, "jacfwd")
+            try:
+                out = f(*with_leaves(args, nums, trees, seeded), **kwargs)
+                if has_aux:
+                    out, aux = split_aux(out, "jacfwd")
+                    aux = strip_level(aux, _own(level))
+                check_output(out, "jacfwd")
+            finally:
+                release(level)
             out_values, tangents = _split_output(out, level, stop - start)
             pieces.append(flatten(tangents, none_is_leaf=False)[0])
         out_leaves, out_rebuild = flatten(out_values, none_is_leaf=False)

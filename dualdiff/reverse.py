@@ -21,7 +21,7 @@ import numpy as np
 from . import primitives as P
 from .arguments import (ArgNums, argnum_tuple, assemble, check_output, input_leaves, lift_argument,
                         split_aux, strip_level, with_leaves, zeros)
-from .core import COTANGENT_BATCH_LEVELS, F64, Box, RowSweepNeeded, new_level, shape
+from .core import COTANGENT_BATCH_LEVELS, F64, Box, RowSweepNeeded, new_level, release, shape
 from .dual import Dual, new_dual
 from .tape import Tape, Var, zeros_like_value
 from .tree import flatten
@@ -108,8 +108,14 @@ def value_and_grad(f: Callable, argnums: ArgNums = 0, has_aux: bool = False) -> 
     @functools.wraps(f)
     def vg(*args: Any, **kwargs: Any) -> Any:
         tape = Tape()
-        if not has_aux and _all_plain(args, simple):
-            return _plain_value_and_grad(f, args, kwargs, simple, single, tape)
+        try:
+            if not has_aux and _all_plain(args, simple):
+                return _plain_value_and_grad(f, args, kwargs, simple, single, tape)
+            return recorded(tape, args, kwargs)
+        finally:
+            tape.finished = True
+
+    def recorded(tape: Tape, args: tuple, kwargs: dict) -> Any:
         nums = argnum_tuple(argnums, len(args))
         call, leaves = _record(tape, args, nums)
         out = f(*call, **kwargs)
@@ -207,6 +213,7 @@ def backward_batched(tape: Tape, seeds: dict[int, np.ndarray], batch: int) -> li
         return result
     finally:
         COTANGENT_BATCH_LEVELS.discard(level)
+        release(level)
 
 
 def _broadcast_rows(a: Any, batch: int) -> Any:
@@ -229,12 +236,15 @@ def vjp(f: Callable, *primals: Any, has_aux: bool = False, **kwargs: Any) -> tup
 def _vjp(f: Callable, primals: tuple, has_aux: bool, kwargs: dict, transform: str) -> tuple:
     tape = Tape()
     nums = tuple(range(len(primals)))
-    call, leaves = _record(tape, primals, nums)
-    out = f(*call, **kwargs)
-    if has_aux:
-        out, aux = split_aux(out, transform)
-        aux = strip_level(aux, _own(tape))
-    check_output(out, transform)
+    try:  # the level is live while f runs; the pullback below only sweeps the recording
+        call, leaves = _record(tape, primals, nums)
+        out = f(*call, **kwargs)
+        if has_aux:
+            out, aux = split_aux(out, transform)
+            aux = strip_level(aux, _own(tape))
+        check_output(out, transform)
+    finally:
+        tape.finished = True
     out_leaves, rebuild = flatten(out, none_is_leaf=False)
     value = rebuild([_value_of(o, tape) for o in out_leaves])
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from .core import new_level
+from .core import new_level, release
 from .dual import Dual, new_dual
 from .expr import Expression
 from .expr import compile as compile_expression
@@ -95,7 +95,10 @@ def differentiate(expression: Expression | str, wrt: str,
     level = new_level()
     args = [new_dual(Sym(name, point.get(name)), 1.0 if name == wrt else 0.0, level)
             for name in expr.variables]
-    out = expr(*args)
+    try:
+        out = expr(*args)
+    finally:
+        release(level)
     tangent = out.tangent if isinstance(out, Dual) and out._level == level else 0.0
     node = as_node(tangent)
     value = None

@@ -28,17 +28,21 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .core import Box, bind, is_float_zero, new_level, primal, shape
+from .core import Box, bind, fresh_level, is_float_zero, primal, shape
 from .primitives import Kind, add
 
 
 class Tape:
     """The nodes of one recorded evaluation (see the module docstring for the storage)."""
 
-    __slots__ = ("level", "prims", "links", "args", "outs", "local", "params", "names")
+    __slots__ = ("level", "prims", "links", "args", "outs", "local", "params", "names",
+                 "finished")
 
     def __init__(self, level: int | None = None):
-        self.level = new_level() if level is None else level
+        self.level = fresh_level() if level is None else level
+        self.finished = False
+        """Set when the transformation that recorded this tape returns: a Var of it reaching a
+        later call is a leaked value (:func:`dualdiff.core.check_live`)."""
         self.prims: list = []
         self.links: list = []
         self.args: list = []

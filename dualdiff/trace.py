@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from .core import new_level, primal
+from .core import new_level, primal, release
 from .dual import Dual, new_dual
 from .tape import Tape, Var
 from .views import NotebookViews
@@ -145,7 +145,11 @@ def evaluation_trace(f: Callable[..., Any], point: Sequence[float], variables: S
     tape = Tape()
     leaves = [tape.leaf(new_dual(float(x), 1.0 if name == wrt else 0.0, level), name)
               for x, name in zip(point, variables)]
-    out = f(*leaves)
+    try:
+        out = f(*leaves)
+    finally:
+        release(level)
+        tape.finished = True
     adjoints = tape.backward(out, 1.0, keep=True)
     n = len(variables)
     rows: list[TraceRow] = []
