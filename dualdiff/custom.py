@@ -250,6 +250,8 @@ def custom_primitive(name: str, impl: Callable, *partials: Callable, **options: 
     pointer to :class:`custom_jvp`/:class:`custom_vjp`, which take rules of
     any shape.
     """
+    _check_custom_primitive(name, impl, partials)
+
     def checked(*args: Any) -> Any:
         out = impl(*args)
         expected = np.broadcast_shapes(*(np.shape(a) for a in args))
@@ -262,3 +264,40 @@ def custom_primitive(name: str, impl: Callable, *partials: Callable, **options: 
 
     checked.__name__ = getattr(impl, "__name__", name)
     return elementwise(name, checked, *partials, **options)
+
+
+def _accepts(fn: Callable, n: int) -> bool:
+    """Whether ``fn`` can be called with ``n`` positional arguments (True if unknowable)."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return True
+    positional = [p for p in params if p.kind in (inspect.Parameter.POSITIONAL_ONLY,
+                                                  inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    required = sum(p.default is inspect.Parameter.empty for p in positional)
+    variadic = any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params)
+    return required <= n and (variadic or n <= len(positional))
+
+
+def _check_custom_primitive(name: str, impl: Callable, partials: tuple) -> None:
+    """Refuse, by name, a registration whose partials cannot match its implementation."""
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"custom_primitive name must be an identifier, got {name!r}")
+    if not callable(impl):
+        raise TypeError(f"custom_primitive `{name}`: impl must be callable, got {type(impl).__name__}")
+    if not partials:
+        raise TypeError(f"custom_primitive `{name}` needs one partial per argument, "
+                        "partial_i(out, *args), and got none")
+    n = len(partials)
+    for i, p in enumerate(partials):
+        if not callable(p):
+            raise TypeError(f"custom_primitive `{name}`: partial {i} must be callable, "
+                            f"got {type(p).__name__}")
+    if not _accepts(impl, n):
+        raise TypeError(f"custom_primitive `{name}`: {n} partial{'s were' if n != 1 else ' was'} "
+                        f"given (one per argument), but impl cannot take {n} argument"
+                        f"{'s' if n != 1 else ''}")
+    for i, p in enumerate(partials):
+        if not _accepts(p, n + 1):
+            raise TypeError(f"custom_primitive `{name}`: partial {i} is called as "
+                            f"partial(out, *args) with {n + 1} arguments, which it cannot take")

@@ -139,6 +139,11 @@ def evaluation_trace(f: Callable[..., Any], point: Sequence[float], variables: S
     for titles, and shared subexpressions appear once).
     """
     variables = tuple(variables)
+    point = tuple(point)
+    if len(point) != len(variables):
+        raise ValueError(f"the point has {len(point)} value{'s' if len(point) != 1 else ''} but "
+                         f"there {'are' if len(variables) != 1 else 'is'} {len(variables)} "
+                         f"variable{'s' if len(variables) != 1 else ''} ({', '.join(variables)})")
     if wrt is not None and wrt not in variables:
         raise ValueError(f"`{wrt}` is not one of the variables ({', '.join(variables)})")
     level = new_level()

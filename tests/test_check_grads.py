@@ -116,3 +116,33 @@ def test_tolerances_and_step_can_be_set():
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         check_grads(dualdiff.sin, (0.3,), **kwargs)
+
+
+def test_bad_tolerances_order_and_modes_are_refused_by_name():
+    # a negative or NaN tolerance used to fail every (correct) check with a table
+    with pytest.raises(ValueError, match="atol must be a finite number >= 0, got -1"):
+        check_grads(dualdiff.sin, (1.0,), atol=-1)
+    with pytest.raises(ValueError, match="rtol must be a finite number >= 0, got nan"):
+        check_grads(dualdiff.sin, (1.0,), rtol=float("nan"))
+    with pytest.raises(ValueError, match=r"order must be an integer >= 1, got 1.5"):
+        check_grads(dualdiff.sin, (1.0,), order=1.5)
+    # a single mode given as a string is that mode, not its letters
+    check_grads(dualdiff.sin, (1.0,), modes="fwd")
+
+
+def test_custom_primitive_refuses_partials_that_do_not_match_impl(scratch_registry):
+    # a two-argument impl with one partial used to register as a one-argument primitive:
+    # the call worked, grad then failed with "<lambda>() missing 1 required positional argument"
+    with pytest.raises(TypeError, match="1 partial was given .one per argument., but impl cannot "
+                                        "take 1 argument"):
+        dualdiff.custom_primitive("mismatch_for_check_grads", lambda x, y: x * y, lambda out, x, y: y)
+    with pytest.raises(TypeError, match=r"partial 0 is called as partial\(out, \*args\) with 2"):
+        dualdiff.custom_primitive("mismatch2_for_check_grads", lambda x: x ** 3, lambda x: 3 * x ** 2)
+    with pytest.raises(TypeError, match="needs one partial per argument"):
+        dualdiff.custom_primitive("mismatch3_for_check_grads", lambda x: x)
+    with pytest.raises(ValueError, match="must be an identifier"):
+        dualdiff.custom_primitive("my prim", lambda x: x, lambda out, x: 1.0)
+    assert not {"mismatch_for_check_grads", "mismatch2_for_check_grads",
+                "mismatch3_for_check_grads", "my prim"} & set(REGISTRY)
+    ufunc = dualdiff.custom_primitive("ufunc_for_check_grads", np.sin, lambda out, x: dualdiff.cos(x))
+    assert dualdiff.grad(ufunc)(0.5) == pytest.approx(np.cos(0.5), rel=1e-15)

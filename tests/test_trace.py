@@ -32,3 +32,12 @@ def test_constants_appear_as_numbers_and_no_wrt_means_no_tangents():
     assert t.rows[1].inputs == (2.0, "v₀")
     assert t.rows[1].tangent is None and t.tangent is None
     assert t.gradient == {"x": 2.0}
+
+
+def test_a_point_and_variables_of_different_lengths_are_refused():
+    # zip() used to truncate: with one value for (x, y) the output row was reported as y's
+    # adjoint, giving gradient {'x': 3.0, 'y': 1.0} for x*x at 1.5
+    with pytest.raises(ValueError, match="the point has 1 value but there are 2 variables"):
+        evaluation_trace(lambda x: x * x, [1.5], ["x", "y"])
+    with pytest.raises(ValueError, match="the point has 3 values but there are 2 variables"):
+        evaluation_trace(lambda x, y: x * y, [1.5, 0.5, 9.0], ["x", "y"])

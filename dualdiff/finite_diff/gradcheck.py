@@ -76,8 +76,13 @@ def check_grads(f: Callable[..., Any], args: Sequence[Any] | Any, order: int = 1
     """
     if not isinstance(args, (tuple, list)):
         args = (args,)
-    if order < 1:
-        raise ValueError(f"order must be >= 1, got {order}")
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1:
+        raise ValueError(f"order must be an integer >= 1, got {order!r}")
+    if isinstance(modes, str):
+        modes = (modes,)
+    for name, tol in (("atol", atol), ("rtol", rtol)):
+        if tol is not None and not (isinstance(tol, (int, float, np.number)) and 0 <= tol < math.inf):
+            raise ValueError(f"{name} must be a finite number >= 0, got {tol!r}")
     if not modes or set(modes) - {"fwd", "rev"}:
         raise ValueError("modes must be a non-empty subset of ('fwd', 'rev'), "
                          f"got {tuple(modes)!r}")
