@@ -22,6 +22,7 @@ from typing import Mapping
 
 from .core import new_level, release
 from .dual import Dual, new_dual
+from .errors import UnknownVariableError
 from .expr import Expression
 from .expr import compile as compile_expression
 from .nodes import CONSTANTS, Name, Node, Num, postorder, to_string
@@ -92,6 +93,11 @@ def differentiate(expression: Expression | str, wrt: str,
         raise ValueError(f"`{wrt}` is not a variable of the expression "
                          f"(variables: {', '.join(expr.variables) or 'none'})")
     point = dict(point or {})
+    for name in point:  # a misspelt name would silently leave its variable without a value
+        if name not in expr.variables:
+            raise UnknownVariableError(
+                f"`{name}` is not a variable of the expression "
+                f"(variables: {', '.join(expr.variables) or 'none'})", text=expr.text)
     level = new_level()
     args = [new_dual(Sym(name, point.get(name)), 1.0 if name == wrt else 0.0, level)
             for name in expr.variables]

@@ -67,3 +67,12 @@ def test_piecewise_rules_need_a_point():
 def test_sym_is_a_box_and_arithmetic_builds_nodes():
     x = Sym("x")
     assert expr.to_string((dd.sin(x) * 2.0 + 0.0).node) == "sin(x) * 2"
+
+
+def test_a_point_naming_an_unknown_variable_is_refused_as_evaluate_refuses_it():
+    from dualdiff.errors import UnknownVariableError
+    from dualdiff.symbolic import differentiate
+
+    with pytest.raises(UnknownVariableError, match=r"`z` is not a variable of the expression \(variables: x, y\)"):
+        differentiate("x*y", "x", point={"z": 3.0})
+    assert differentiate("x*y", "x", point={"x": 2.0, "y": 3.0}).value == 3.0
