@@ -146,3 +146,8 @@ def test_custom_primitive_refuses_partials_that_do_not_match_impl(scratch_regist
                 "mismatch3_for_check_grads", "my prim"} & set(REGISTRY)
     ufunc = dualdiff.custom_primitive("ufunc_for_check_grads", np.sin, lambda out, x: dualdiff.cos(x))
     assert dualdiff.grad(ufunc)(0.5) == pytest.approx(np.cos(0.5), rel=1e-15)
+
+
+def test_check_grads_with_no_arguments_refuses_instead_of_passing():
+    with pytest.raises(ValueError, match="at least one argument"):
+        check_grads(lambda: 1.0, ())

@@ -76,6 +76,9 @@ def check_grads(f: Callable[..., Any], args: Sequence[Any] | Any, order: int = 1
     """
     if not isinstance(args, (tuple, list)):
         args = (args,)
+    if not args:
+        raise ValueError("check_grads needs at least one argument to differentiate; with none "
+                         "there is nothing to check (pass the primals as a tuple: (x,) or (x, y))")
     if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1:
         raise ValueError(f"order must be an integer >= 1, got {order!r}")
     if isinstance(modes, str):
