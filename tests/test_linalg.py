@@ -10,6 +10,8 @@ every keyword; every degenerate-input contract stated in the entries' docs.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -462,3 +464,15 @@ def test_batched_matmul_rules_equal_one_direction_at_a_time(shapes, argnum):
     want = np.stack(columns, axis=-1).reshape(np.shape(f(a, b)) + arg.shape)
     np.testing.assert_allclose(dd.jacfwd(f, argnums=argnum)(a, b), want, rtol=1e-14, atol=1e-15)
     np.testing.assert_allclose(dd.jacrev(f, argnums=argnum)(a, b), want, rtol=1e-14, atol=1e-15)
+
+
+def test_det_derivative_at_a_non_finite_matrix_is_nan_without_calling_the_svd():
+    """det'(A) = adj(A)ᵀ has no value at a matrix holding inf/NaN; the rule says NaN for that
+    matrix of a stack (its neighbours keep theirs: adj(2I) = 4I) instead of handing the matrix
+    to LAPACK's SVD, which can fail to return on inf."""
+    a = np.array([[1.0, 2.0, 0.5], [np.inf, 1.0, 3.0], [0.2, 0.1, 4.0]])
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert np.isnan(dd.grad(np.linalg.det)(a)).all()
+        g = dd.grad(lambda s: dd.sum(np.linalg.det(s)))(np.stack([a, 2.0 * np.eye(3)]))
+    assert np.isnan(g[0]).all() and np.allclose(g[1], 4.0 * np.eye(3), rtol=1e-14, atol=1e-14)

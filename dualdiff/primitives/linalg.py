@@ -53,6 +53,11 @@ def adjugate(a: Any, d: Any) -> Any:
     where adj(S) = diag(∏_{j≠i} s_j) is exact with zero singular values, so the
     adjugate is right (and finite) at every matrix.
     """
+    finite = np.isfinite(primal(a)).all(axis=(-2, -1))
+    if not finite.all():  # no derivative there, and LAPACK's SVD of inf/NaN can fail to return
+        bad = ~finite[..., None, None]
+        safe = where(bad, np.eye(shape(a)[-1]), a)
+        return where(bad, np.nan, adjugate(safe, where(finite, d, 1.0)))
     s = np.linalg.svd(primal(a), compute_uv=False)
     if s.shape[-1] == 0 or np.all(s[..., -1] > _WELL_CONDITIONED * s[..., 0]):
         return trailing(d, 2) * inv(a)
