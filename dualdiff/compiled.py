@@ -81,6 +81,10 @@ class _Entry:
         self.reason = ""
 
 
+_NO_FIT = object()
+"""What :meth:`Jitted._first_fit` returns when no variant's guards hold for a call."""
+
+
 class _NotCompiled(Exception):
     """The arguments of a call cannot be keyed or traced (the message says why)."""
 
@@ -127,22 +131,31 @@ class Jitted:
 
     def _float_call(self, args: tuple, entry: _Entry, tried: Callable | None) -> Any:
         """A call of floats only, through the variants of its entry (``tried`` has failed)."""
-        seen = 0
-        for variant in entry.variants:
-            seen += 1
-            if variant.function is tried:
+        seen = len(entry.variants)
+        result = self._first_fit(entry.variants[:seen], args, args, tried)
+        if result is _NO_FIT:
+            return self._no_variant(args, list(args), entry, seen)  # without trying them again
+        return result
+
+    def _first_fit(self, variants: Sequence[_Variant], args: tuple, dynamic: Sequence,
+                   skip: Callable | None = None) -> Any:
+        """The result of the first variant whose guards hold for ``dynamic`` (``skip``, a
+        variant that has failed already, is not tried again), or :data:`_NO_FIT`. A float
+        error runs the call uncompiled, so numpy's inf/NaN semantics hold as uncompiled."""
+        for variant in variants:
+            if variant.function is skip:
                 continue
             try:
-                result = variant.function(*args)
+                result = variant.function(*dynamic)  # the result, in its structure
             except Retrace:
                 self._guard_failures += 1
                 continue
             except MATH_ERRORS:
                 self._uncompiled += 1
-                return self._evaluate(args, args)
+                return self._evaluate(args, dynamic)
             self._hits += 1
             return result
-        return self._no_variant(args, list(args), entry, seen)  # without trying them again
+        return _NO_FIT
 
     def fast_path(self) -> Callable:
         """A plain function doing what calling this object does (what :func:`jit` returns).
@@ -179,20 +192,11 @@ class Jitted:
             return self._call_uncompiled(args, {}, str(err))
         if entry is None:
             entry = self._cache[key] = _Entry()
-        seen = 0
-        for variant in entry.variants:
-            seen += 1
-            try:
-                leaves = variant.function(*dynamic)  # the result, in its structure
-            except Retrace:
-                self._guard_failures += 1
-                continue
-            except MATH_ERRORS:
-                self._uncompiled += 1
-                return self._evaluate(args, dynamic)  # numpy's inf/NaN semantics, as uncompiled
-            self._hits += 1
-            return leaves
-        return self._no_variant(args, dynamic, entry, seen)
+        seen = len(entry.variants)
+        result = self._first_fit(entry.variants[:seen], args, dynamic)
+        if result is _NO_FIT:
+            return self._no_variant(args, dynamic, entry, seen)
+        return result
 
     def _no_variant(self, args: tuple, dynamic: list, entry: _Entry, seen: int) -> Any:
         """No compiled variant fits this call (of the first ``seen``): trace one, or run uncompiled.
@@ -203,18 +207,10 @@ class Jitted:
         thread that waited first tries the variants traced meanwhile.
         """
         with self._tracing:
-            for variant in entry.variants[seen:]:
-                try:
-                    result = variant.function(*dynamic)
-                except Retrace:
-                    self._guard_failures += 1
-                    continue
-                except MATH_ERRORS:
-                    self._uncompiled += 1
-                    return self._evaluate(args, dynamic)
-                self._hits += 1
-                return result
-            return self._trace_or_give_up(args, dynamic, entry)
+            result = self._first_fit(entry.variants[seen:], args, dynamic)
+            if result is _NO_FIT:
+                return self._trace_or_give_up(args, dynamic, entry)
+            return result
 
     def _trace_or_give_up(self, args: tuple, dynamic: list, entry: _Entry) -> Any:
         if entry.uncompiled:  # a trace of this signature failed: f cannot be followed
