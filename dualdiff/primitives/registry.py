@@ -42,7 +42,6 @@ entry module.
 from __future__ import annotations
 
 from enum import Enum
-import math
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -475,9 +474,8 @@ def partials_vjp(i: int, partial: Callable, nonfinite: bool, flat: bool = False)
         if tg is ndarray and (tp is ndarray or tp is float):
             # Plain arrays (the hot case): the same steps as below, without the dispatch.
             c = g if tp is float and p == 1.0 else p * g
-            if nonfinite and not (math.isfinite(p) if tp is float
-                                  else math.isfinite(np.add.reduce(p, axis=None))):
-                c = np.where(g == 0.0, 0.0, c)  # (one read of p: a finite sum, finite entries)
+            if nonfinite and not is_finite_everywhere(p):
+                c = np.where(g == 0.0, 0.0, c)
             if flat and not is_finite_everywhere(g):
                 c = np.where(p == 0.0, 0.0, c)
             return c if c.shape == target else unbroadcast(c, target)
